@@ -1,0 +1,197 @@
+"""Read masked words ("s***", "f**k", "a**hole", "$#!t", "a-hole") against the lexicon.
+
+A mask hides letters behind symbols, so it is resolved by the letters that
+show and the length of what is hidden: "f***" can only be one strong word,
+"h***" only a mild one, while "d***" may be "dick" or "damn" and goes to a
+moderator. Context decides the rest: a mask with no letters is arithmetic, a
+footnote, a bullet or a password; one wrapped around a whole word is markdown
+emphasis; one after a title is a redacted name; and the notice's own masks,
+quoted while discussing the rules, are a mention, not a use.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import Term, letters_of
+from .normalize import Text
+
+_HARD_MASKS = "*#%^~_"
+_MASK_CHARS = frozenset(_HARD_MASKS + "-")
+_TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$!|") | _MASK_CHARS
+_READINGS = {"4": "a", "@": "a", "8": "b", "3": "e", "9": "g", "1": "[il]", "!": "[il]", "|": "[il]", "0": "o", "5": "s", "$": "s", "7": "t", "+": "t"}
+_HARD_MASK_PRESENT = re.compile(r"[*#%^~_]")
+_INFLECTIONS = ("s", "es", "ed", "ing", "in", "er", "ers", "y")
+
+
+@dataclass(frozen=True, slots=True)
+class MaskMatch:
+    """A masked word and how it reads: `kind` is strong, slur, mild, ambiguous or mention."""
+
+    start: int
+    end: int
+    kind: str
+    terms: tuple[Term, ...]
+    readings: tuple[str, ...]
+
+
+class MaskReader:
+    """Finds and resolves masked words; built once per rule set."""
+
+    def __init__(self, terms: tuple[Term, ...], notice_masks: tuple[str, ...], policy_words: tuple[str, ...], name_titles: tuple[str, ...]):
+        spellings: dict[str, Term] = {}
+        for term in terms:
+            if term.masks == "never":
+                continue
+            for spelling in (term.word, *term.forms):
+                letters = letters_of(spelling)
+                spellings.setdefault(letters, term)
+            for ending in _INFLECTIONS:
+                spellings.setdefault(letters_of(term.word) + ending, term)
+        self._spellings = spellings
+        self._catalogue = "\n".join(spellings) + "\n"
+        self._notice_masks = frozenset(notice_masks)
+        self._policy_words = re.compile(r"\b(?:" + "|".join(map(re.escape, policy_words)) + r")\b") if policy_words else None
+        self._titles = frozenset(name_titles)
+        # The same masks recur ("s***", "f***"): remember how each one reads.
+        self._readings: dict[str, tuple[str, ...]] = {}
+
+    def find(self, text: Text) -> list[MaskMatch]:
+        """Every masked word in `text` that reads as a lexicon word, with how it reads."""
+        folded = text.folded
+        seen: set[tuple[int, int]] = set()
+        found = []
+        for position in _mask_positions(folded):
+            start, end = _token_bounds(folded, position)
+            if (start, end) in seen:
+                continue
+            seen.add((start, end))
+            match = self._read(text, start, end)
+            if match:
+                found.append(match)
+        return found
+
+    def _read(self, text: Text, start: int, end: int) -> MaskMatch | None:
+        folded = text.folded
+        token = folded[start:end].strip("-")
+        start = folded.index(token, start) if token else start
+        end = start + len(token)
+        if not any(c.isalpha() for c in token) and "$" not in token and "@" not in token:
+            return None  # "4 * 2,500", "********", a bullet or footnote mark
+        if not any(c in _HARD_MASKS for c in token) and not re.fullmatch(r"[a-z@$]{1,3}-{1,3}[a-z]{0,5}", token):
+            return None  # a hyphenated word ("up-armored"), not a dash mask ("a-hole")
+        if re.fullmatch(r"([*_~]+)[a-z]+\1", token):
+            return None  # markdown emphasis: *word*, **word**, _word_
+        readings = self._read_mask(token)
+        if not readings:
+            return None
+        terms = tuple(dict.fromkeys(self._spellings[r] for r in readings))
+        first, last = text.span(start, end)
+        if self._is_redacted_name(text, first, last):
+            return None
+        if token in self._notice_masks and self._is_quoted_mention(text, first, last):
+            return MaskMatch(start, end, "mention", terms, readings)
+        return MaskMatch(start, end, _kind(terms), terms, readings)
+
+    def _read_mask(self, token: str) -> tuple[str, ...]:
+        readings = self._readings.get(token)
+        if readings is None:
+            pattern = _pattern_for(token)
+            found = re.findall(pattern, self._catalogue, flags=re.M) if pattern else []
+            # The reading closest in length to the mask comes first ("s***" is "shit").
+            readings = tuple(sorted(dict.fromkeys(found), key=lambda r: abs(len(r) - len(token))))
+            if len(self._readings) < 4096:
+                self._readings[token] = readings
+        return readings
+
+    def _is_redacted_name(self, text: Text, first: int, last: int) -> bool:
+        original = text.original
+        before = re.search(r"([A-Za-z]+)\.?\s+$", original[max(0, first - 20):first])
+        if before and before.group(1).lower() in self._titles:
+            return True
+        # "J*** Smith": a capitalised mask before a capitalised word, mid-sentence.
+        capital = original[first:first + 1].isupper() and not original[first:last].isupper()
+        after = re.match(r"\s+[A-Z][a-z]", original[last:last + 4])
+        starts_sentence = re.search(r"(^|[.!?]\s+|[\"“]\s*)$", original[max(0, first - 4):first])
+        return bool(capital and after and not starts_sentence)
+
+    def _is_quoted_mention(self, text: Text, first: int, last: int) -> bool:
+        # Quoted: a quotation mark opens within a few words before and closes
+        # within a few characters after; and the comment talks about the rules.
+        original = text.original
+        before = original[max(0, first - 12):first]
+        after = original[last:last + 3]
+        opened = re.search(r"[\"“‘']([^\"“”‘’']*)$", before)
+        closed = re.match(r"[,.]?[\"”’']", after)
+        if not (opened and closed):
+            return False
+        return bool(self._policy_words and self._policy_words.search(text.folded))
+
+
+def _mask_positions(folded: str):
+    # str.find runs in C and most comments have no mask character at all, so
+    # this is cheaper than scanning with a regular expression.
+    for char in _HARD_MASKS:
+        index = folded.find(char)
+        while index >= 0:
+            yield index
+            index = folded.find(char, index + 1)
+    index = folded.find("-")
+    while index >= 0:
+        # Only a dash after one to three letters at a word's start can be a
+        # mask ("a-hole", "s--t", "f-ing"); "up-armored" is an ordinary word.
+        if _SHORT_HEAD.search(folded, max(0, index - 4), index):
+            yield index
+        index = folded.find("-", index + 1)
+
+
+_SHORT_HEAD = re.compile(r"(?:^|(?<=[^a-z0-9@$!|-]))[a-z@$]{1,3}-*$")
+
+
+def _token_bounds(folded: str, position: int) -> tuple[int, int]:
+    start = position
+    while start > 0 and folded[start - 1] in _TOKEN_CHARS:
+        start -= 1
+    end = position + 1
+    while end < len(folded) and folded[end] in _TOKEN_CHARS:
+        end += 1
+    while end > position + 1 and folded[end - 1] in "!$|":
+        end -= 1  # "f***!" ends with punctuation
+    return start, end
+
+
+def _pattern_for(token: str) -> str | None:
+    """A regular expression over lexicon spellings for what the mask can hide."""
+    parts = []
+    tail = re.search(r"[*#%^~_]{3,}$", token)
+    body = token[: tail.start()] if tail else token
+    for run in re.finditer(r"[*#%^~_]+|-+|.", body):
+        piece = run.group()
+        if piece[0] in _HARD_MASKS:
+            parts.append(f"[a-z]{{{len(piece)}}}")
+        elif piece[0] == "-":
+            parts.append("[a-z]+")  # a dash hides any number of letters ("a-hole")
+        elif piece in _READINGS:
+            parts.append(f"(?:{_READINGS[piece]}|[a-z])")
+        elif piece.isalpha():
+            parts.append(re.escape(piece))
+        else:
+            return None
+    if tail:
+        # Masks are often one symbol short or long ("a*******" for "asshole").
+        length = len(tail.group())
+        parts.append(f"[a-z]{{{length - 1},{length + 1}}}")
+    if not any(p.isalpha() or p.startswith("(?:") for p in parts):
+        return None
+    return "^" + "".join(parts) + "$"
+
+
+def _kind(terms: tuple[Term, ...]) -> str:
+    sure_strong = [t for t in terms if t.masks == "sure" and t.severity in ("strong", "slur")]
+    sure_mild = [t for t in terms if t.masks == "sure" and t.severity == "mild"]
+    if sure_strong and not sure_mild:
+        return "slur" if all(t.severity == "slur" for t in sure_strong) else "strong"
+    if sure_mild and not sure_strong and not any(t.masks == "ambiguous" and t.severity != "mild" for t in terms):
+        return "mild"
+    return "ambiguous"

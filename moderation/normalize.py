@@ -1,0 +1,180 @@
+"""Fold a comment to plain lowercase ASCII letters while keeping a map back to the original.
+
+Every detector reads `Text.folded`, and every span it reports is mapped back
+with `Text.span`, so evidence always points into what the commenter wrote
+(STYLE example 5). Folding undoes the disguises that live in single
+characters: case, accents and combining marks, look-alike letters from other
+alphabets (Cyrillic, Greek, fullwidth, mathematical, enclosed, superscript,
+small capitals), invisible characters (zero-width, soft hyphen, direction
+marks) and right-to-left overrides that show reversed letters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Letters that look like Latin ones but do not decompose to them. NFKD covers
+# fullwidth, mathematical, enclosed and superscript forms; these it does not.
+_LOOKALIKES = {
+    # Cyrillic
+    "а": "a", "в": "b", "е": "e", "ё": "e", "з": "3", "к": "k", "м": "m", "н": "h", "о": "o",
+    "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i", "ј": "j",
+    "ԁ": "d", "һ": "h", "ӏ": "l", "ԛ": "q", "ԝ": "w", "ь": "b", "ү": "y", "ɡ": "g", "п": "n",
+    "и": "u", "г": "r", "ԍ": "g", "ꙇ": "i", "ꮃ": "w",
+    # Greek
+    "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
+    "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ς": "s", "σ": "o", "μ": "u", "ϲ": "c",
+    "ϳ": "j", "ɩ": "i",
+    # Latin letters without a decomposition
+    "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t", "ƒ": "f", "ɑ": "a", "ɢ": "g",
+    "ſ": "s", "ß": "ss", "æ": "ae", "œ": "oe", "ð": "d", "þ": "p", "ŀ": "l", "ƚ": "l",
+    "ɪ": "i", "ʏ": "y", "ʀ": "r", "ʜ": "h", "ʟ": "l", "ɴ": "n", "ʙ": "b", "ᴀ": "a", "ᴄ": "c",
+    "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ᴊ": "j", "ᴋ": "k", "ᴍ": "m", "ᴏ": "o", "ᴘ": "p", "ꜱ": "s",
+    "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ᴢ": "z", "ǝ": "e", "ɐ": "a", "ɯ": "m",
+    # Symbols standing in for letters or for the mask asterisk
+    "€": "e", "£": "l", "¢": "c", "¥": "y", "∪": "u", "∩": "n", "×": "x", "√": "v",
+    "∗": "*", "⁎": "*", "✱": "*", "✲": "*", "✳": "*", "❋": "*", "★": "*", "☆": "*", "•": "*",
+    "‑": "-", "‐": "-", "–": "-", "—": "-", "―": "-", "−": "-",
+    "’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"', "«": '"', "»": '"',
+}
+
+# Characters that show nothing, or only steer direction: dropped entirely.
+_INVISIBLE_CATEGORIES = {"Mn", "Me", "Cf"}
+_INVISIBLE_EXTRA = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u034f", "\u180e"}
+
+# Right-to-left overrides show the letters after them reversed ("kcuf" reads "fuck").
+_RLO, _RLE, _PDF, _PDI = "\u202e", "\u202b", "\u202c", "\u2069"
+
+
+class _FoldTable(dict):
+    """str.translate table built lazily: each code point folds once, then is cached."""
+
+    def __missing__(self, codepoint: int) -> str:
+        value = _fold_char(chr(codepoint))
+        self[codepoint] = value
+        return value
+
+
+def _fold_char(char: str) -> str:
+    if char.isascii():
+        return char.lower()
+    if char in _LOOKALIKES:
+        return _LOOKALIKES[char]
+    lower = char.lower()
+    if lower in _LOOKALIKES:
+        return _LOOKALIKES[lower]
+    if char in _INVISIBLE_EXTRA or unicodedata.category(char) in _INVISIBLE_CATEGORIES:
+        return ""
+    decomposed = "".join(
+        c for c in unicodedata.normalize("NFKD", char) if unicodedata.category(c) not in _INVISIBLE_CATEGORIES
+    )
+    if decomposed.startswith("(") and decomposed.endswith(")") and len(decomposed) == 3:
+        decomposed = decomposed[1]  # parenthesized letters such as "⒡"
+    if decomposed and decomposed.isascii() and (decomposed.isalnum() or len(decomposed) == 1):
+        return decomposed.lower()
+    if decomposed and all(c in _LOOKALIKES for c in decomposed.lower()):
+        return "".join(_LOOKALIKES[c] for c in decomposed.lower())
+    if len(lower) == 1:
+        return lower
+    return char
+
+
+_TABLE = _FoldTable()
+# Negative squared and other letter-shaped symbols with no decomposition.
+for _i in range(26):
+    _TABLE[0x1F170 + _i] = chr(ord("a") + _i)  # 🅰..🆉
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A comment's original text, its folded form and the map between them."""
+
+    original: str
+    folded: str
+    # offsets[i] is the index in `original` of folded[i]; None when they line up 1:1.
+    offsets: tuple[int, ...] | None = None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a [start, end) span of `folded` to the matching span of `original`."""
+        if self.offsets is None:
+            return start, end
+        if start >= len(self.offsets):
+            return len(self.original), len(self.original)
+        first = self.offsets[start]
+        last = self.offsets[end - 1] if end > start else first - 1
+        if last < first:  # reversed (right-to-left override) spans
+            first, last = last, first
+        # Take in the invisible characters and marks that sit inside the word.
+        return first, last + 1
+
+    def evidence(self, start: int, end: int) -> tuple[int, int, str]:
+        """Original-text span and its text for a span of `folded`."""
+        first, last = self.span(start, end)
+        return first, last, self.original[first:last]
+
+
+def normalize(text: str) -> Text:
+    """Fold `text` for matching, keeping a map back to the original characters."""
+    if text.isascii():
+        # The common case: ASCII lowercasing never changes the length.
+        return Text(text, text.lower(), None)
+    if _RLO not in text and _RLE not in text:
+        # Mostly-ASCII text: fold only the runs outside ASCII (str.translate with
+        # a mapping is slow on non-ASCII strings), then lowercase the rest.
+        folded = _NON_ASCII_RUN.sub(_fold_run, text).lower()
+        if len(folded) == len(text) and _each_char_one_to_one(text):
+            return Text(text, folded, None)
+    return _fold_with_offsets(text)
+
+
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+
+
+def _fold_run(run: re.Match) -> str:
+    return run.group().translate(_TABLE)
+
+
+def _each_char_one_to_one(text: str) -> bool:
+    # A deletion and an expansion could cancel out in length; check only the
+    # distinct characters outside ASCII, the only ones that can do either.
+    return all(len(_TABLE[ord(c)]) == 1 for c in set(text).difference(_ASCII))
+
+
+_ASCII = frozenset(map(chr, range(128)))
+
+
+def _fold_with_offsets(text: str) -> Text:
+    chars: list[str] = []
+    offsets: list[int] = []
+    reversed_run: list[tuple[str, int]] | None = None
+
+    def emit(char: str, index: int) -> None:
+        for out in _TABLE[ord(char)]:
+            if reversed_run is not None:
+                reversed_run.append((out, index))
+            else:
+                chars.append(out)
+                offsets.append(index)
+
+    def close_reversed() -> None:
+        nonlocal reversed_run
+        if reversed_run is not None:
+            for out, index in reversed(reversed_run):
+                chars.append(out)
+                offsets.append(index)
+        reversed_run = None
+
+    for index, char in enumerate(text):
+        if char in (_RLO, _RLE):
+            close_reversed()
+            reversed_run = []
+        elif char in (_PDF, _PDI) or char in "\n\r":
+            close_reversed()
+            if char in "\n\r":
+                emit(char, index)
+        else:
+            emit(char, index)
+    close_reversed()
+    return Text(text, "".join(chars), tuple(offsets))

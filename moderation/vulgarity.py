@@ -1,0 +1,59 @@
+"""Vulgarity in every disguise: lexicon words found by the matcher and masks read by the mask reader."""
+
+from __future__ import annotations
+
+from .errors import RuleFileError
+from .lexicon import Term
+from .masks import MaskReader
+from .matcher import Matcher
+from .normalize import Text
+from .signal import Signal
+
+# Which rule a lexicon word fires, by the term's severity.
+_RULE_BY_SEVERITY = {"strong": "vulgar-word", "mild": "mild-language", "slur": "slur", "acronym": "vulgar-acronym"}
+_RULE_BY_MASK = {"strong": "vulgar-mask", "slur": "slur", "mild": "mild-language", "ambiguous": "possible-mask", "mention": "notice-mask-quoted"}
+
+
+class VulgarityDetector:
+    """Reports strong, mild, slur and acronym words, plain, disguised or masked."""
+
+    rule_ids = ("vulgar-word", "vulgar-disguised", "vulgar-mask", "vulgar-acronym", "mild-language", "possible-mask", "slur", "notice-mask-quoted")
+
+    def __init__(self, terms: tuple[Term, ...], config: dict, source: str):
+        self.matcher = Matcher(terms)
+        self.masks = MaskReader(
+            terms,
+            _words(config, "notice_masks", source),
+            _words(config, "policy_words", source),
+            _words(config, "name_titles", source),
+        )
+
+    def detect(self, text: Text) -> list[Signal]:
+        """One signal per vulgar, mild or slur word, and per readable mask."""
+        signals = []
+        for match in self.matcher.find(text):
+            start, end, evidence = text.evidence(match.start, match.end)
+            term = match.term
+            if match.near_miss:
+                rule, detail = "possible-mask", f"may be a misspelling of '{match.near_miss}' or the word '{term.word}'"
+            elif term.severity == "strong" and match.disguises:
+                rule, detail = "vulgar-disguised", f"the word '{term.word}', disguised by " + ", ".join(match.disguises)
+            else:
+                rule = _RULE_BY_SEVERITY[term.severity]
+                detail = f"the word '{term.word}'" + (f", disguised by {', '.join(match.disguises)}" if match.disguises else "")
+            signals.append(Signal(rule, start, end, evidence, detail))
+        for mask in self.masks.find(text):
+            start, end, evidence = text.evidence(mask.start, mask.end)
+            if any(s.start is not None and s.start < end and start < s.end for s in signals):
+                continue  # already read as a word ("a$$hole")
+            readings = " or ".join(f"'{r}'" for r in mask.readings[:3])
+            detail = f"a mask that reads as {readings}" if mask.kind != "mention" else f"quotes the notice's own mask {evidence!r}"
+            signals.append(Signal(_RULE_BY_MASK[mask.kind], start, end, evidence, detail))
+        return signals
+
+
+def _words(config: dict, key: str, source: str) -> tuple[str, ...]:
+    value = config.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RuleFileError(source, "must be a list of strings", field=f"vulgarity.{key}")
+    return tuple(v.lower() for v in value)
