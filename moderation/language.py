@@ -1,0 +1,59 @@
+"""Not in English: a comment a moderator must read, judged by script and by common English words.
+
+Non-native English is full of English function words ("People there is not
+thinking about Obama"), so it passes; French, Spanish or German prose has
+almost none, and Cyrillic, Arabic or CJK text has no Latin letters at all.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+from .errors import RuleFileError
+from .normalize import Text
+from .signal import Signal
+
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_ENGLISH = frozenset(
+    word
+    for line in resources.files(__package__).joinpath("data/stopwords.txt").read_text().splitlines()
+    if not line.startswith("#")
+    for word in line.split()
+)
+
+
+class LanguageDetector:
+    """Flags comments that are not written in English."""
+
+    rule_ids = ("non-english",)
+
+    def __init__(self, config: dict, source: str):
+        self.min_words = int(_number(config, "min_words", source))
+        self.min_english_share = _number(config, "min_english_share", source)
+
+    def detect(self, text: Text) -> list[Signal]:
+        """A non-english signal over the whole comment, or nothing."""
+        original = text.original
+        if original.isascii() and len(original) < 40:
+            return []
+        words = _WORD.findall(original.lower())
+        if len(words) < self.min_words:
+            return []
+        latin = sum(1 for w in words if w.isascii() or all(ord(c) < 0x250 for c in w))
+        english = sum(1 for w in words if w in _ENGLISH)
+        share = english / len(words)
+        if latin < len(words) / 2:
+            detail = "written mostly in a non-Latin script"
+        elif share < self.min_english_share:
+            detail = f"only {english} of {len(words)} words are common English words"
+        else:
+            return []
+        return [Signal("non-english", 0, len(original), original, detail)]
+
+
+def _number(config: dict, key: str, source: str) -> float:
+    value = config.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise RuleFileError(source, "must be a number, 0 or more", field=f"language.{key}")
+    return float(value)

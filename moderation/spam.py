@@ -1,0 +1,151 @@
+"""Spam: adverts, scams and link farms; unvetted links and self-promotion in on-topic comments.
+
+Spam is scored from several weak signals, because no single one decides:
+commercial or scam vocabulary in any language, money offered at a rate,
+calls to action, links to unknown sites (several of them: a link farm) and
+text pasted over and over. Past the threshold it is spam. Below it, a
+shortened or unknown link still goes to a moderator, and so does promoting
+one's own blog or podcast.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import RuleFileError
+from .normalize import Text
+from .phrases import word_alternation
+from .signal import Signal
+
+_LINK = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"')]+|\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|net|org|biz|info|ru|xyz|co|io|us|uk|de|top|club|online|site|live|ly|gl|me|tv|cc|su|pw|win|bid|shop|store|pro|app)\b(?:/[^\s<>\"')]*)?"
+)
+_LINK_HINTS = ("http", "www.", ".com", ".net", ".org", ".biz", ".info", ".ru", ".xyz", ".co", ".io", ".ly", ".gl", ".us", ".uk", ".de", ".top", ".club", ".online", ".site", ".live", ".me", ".tv", ".cc", ".su", ".pw", ".win", ".bid", ".shop", ".store", ".pro", ".app")
+# Money offered at a rate, or multiplied: "$87/hour", "$500 a day", "turn $200 into $5,000".
+_MONEY = re.compile(
+    r"[$€£]\s?\d[\d,.]*\s*(?:k\b)?\s*(?:/|per|an?|every)\s*(?:hour|hr|day|week|month|night)\b"
+    r"|\bturn\s+[$€£]?\d[\d,.]*\s+into\s+[$€£]?\d|\b\d[\d ]*\s*(?:рублей|руб)\b"
+    r"|\bmakes?\s+[$€£]\d[\d,.]*"
+)
+_REPEATED_WORD = re.compile(r"\b(\w+)(?:\W+\1\b){9,}")
+_SENTENCE = re.compile(r"[^.!?\n]{20,}")
+
+
+class SpamDetector:
+    """Scores a comment for spam; below the threshold, flags unvetted links and self-promotion."""
+
+    rule_ids = ("spam", "unvetted-link", "self-promotion")
+
+    def __init__(self, config: dict, source: str):
+        self.threshold = _number(config, "threshold", source)
+        self.phrase_weight = _number(config, "phrase_weight", source)
+        self.link_weight = _number(config, "unknown_link_weight", source)
+        self.link_farm_links = int(_number(config, "link_farm_links", source))
+        self.link_farm_weight = _number(config, "link_farm_weight", source)
+        self.money_weight = _number(config, "money_weight", source)
+        self.repeat_weight = _number(config, "repeated_text_weight", source)
+        self.trusted = _words(config, "trusted_domains", source)
+        self.shorteners = frozenset(_words(config, "shorteners", source))
+        phrases = _words(config, "phrases", source)
+        promotion = _words(config, "self_promotion", source)
+        self._phrases = re.compile(r"(?<!\w)" + word_alternation(phrases) + r"(?!\w)") if phrases else None
+        self._promotion = re.compile(r"(?<!\w)" + word_alternation(promotion) + r"(?!\w)") if promotion else None
+
+    def detect(self, text: Text) -> list[Signal]:
+        """A spam signal past the threshold; otherwise unvetted-link and self-promotion signals."""
+        folded = text.folded
+        score = 0.0
+        evidence: list[tuple[float, int, int, str]] = []
+        if self._phrases:
+            for found in self._phrases.finditer(folded):
+                score += self.phrase_weight
+                evidence.append((self.phrase_weight, found.start(), found.end(), "spam phrase"))
+            # Folding reads Cyrillic look-alikes as Latin letters; spam in
+            # Russian is matched on the original text, lowercased.
+            lowered = text.original.lower()
+            if not lowered.isascii() and len(lowered) == len(text.original) and text.offsets is None:
+                for found in self._phrases.finditer(lowered):
+                    if not found.group().isascii():
+                        score += self.phrase_weight
+                        evidence.append((self.phrase_weight, found.start(), found.end(), "spam phrase"))
+        for found in _MONEY.finditer(folded):
+            score += self.money_weight
+            evidence.append((self.money_weight, found.start(), found.end(), "money offered"))
+        links = self._links(folded)
+        unknown = [link for link in links if not self._is_trusted(link[2])]
+        if unknown:
+            score += self.link_weight * len(unknown)
+            for start, end, domain in unknown:
+                evidence.append((self.link_weight, start, end, f"link to {domain}"))
+        if len({domain for _, _, domain in unknown}) >= self.link_farm_links:
+            score += self.link_farm_weight
+        repeated = self._repeated(folded)
+        if repeated:
+            score += self.repeat_weight
+            evidence.append((self.repeat_weight, repeated[0], repeated[1], "repeated text"))
+        if score >= self.threshold:
+            evidence.sort(key=lambda e: (-e[0], e[1]))
+            _, start, end, what = evidence[0]
+            first, last, shown = text.evidence(start, end)
+            kinds = ", ".join(dict.fromkeys(e[3].split(" to ")[0] for e in evidence))
+            return [Signal("spam", first, last, shown, f"spam score {score:g} (threshold {self.threshold:g}): {kinds}")]
+        signals = []
+        for start, end, domain in unknown:
+            first, last, shown = text.evidence(start, end)
+            why = "a shortened link that hides where it goes" if self._base(domain) in self.shorteners else f"a link to {domain}, not a known news, NGO or government site"
+            signals.append(Signal("unvetted-link", first, last, shown, why))
+            break
+        if self._promotion:
+            found = self._promotion.search(folded)
+            if found:
+                first, last, shown = text.evidence(found.start(), found.end())
+                signals.append(Signal("self-promotion", first, last, shown, "promotes the commenter's own channel"))
+        return signals
+
+    def _links(self, folded: str) -> list[tuple[int, int, str]]:
+        if not any(hint in folded for hint in _LINK_HINTS):
+            return []
+        links = []
+        for found in _LINK.finditer(folded):
+            url = found.group().rstrip(".,;:!?")
+            domain = re.sub(r"^(?:https?://)?(?:www\.)?", "", url).split("/")[0]
+            if "." in domain and not re.fullmatch(r"[\d.]+", domain):
+                links.append((found.start(), found.start() + len(url), domain))
+        return links
+
+    @staticmethod
+    def _base(domain: str) -> str:
+        return domain.lower().removeprefix("www.")
+
+    def _is_trusted(self, domain: str) -> bool:
+        domain = self._base(domain)
+        if domain in self.shorteners:
+            return False
+        return any(domain == t or domain.endswith("." + t) or (t.startswith(".") and domain.endswith(t)) for t in self.trusted)
+
+    @staticmethod
+    def _repeated(folded: str) -> tuple[int, int] | None:
+        word = _REPEATED_WORD.search(folded) if len(folded) > 40 else None
+        if word:
+            return word.start(), word.end()
+        seen: dict[str, int] = {}
+        for sentence in _SENTENCE.finditer(folded):
+            key = sentence.group().strip()
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] >= 3:
+                return sentence.start(), sentence.end()
+        return None
+
+
+def _number(config: dict, key: str, source: str) -> float:
+    value = config.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise RuleFileError(source, "must be a number, 0 or more", field=f"spam.{key}")
+    return float(value)
+
+
+def _words(config: dict, key: str, source: str) -> tuple[str, ...]:
+    value = config.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise RuleFileError(source, "must be a list of strings", field=f"spam.{key}")
+    return tuple(v.lower() for v in value)
