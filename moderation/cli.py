@@ -1,0 +1,173 @@
+"""The `moderation` command: check comments, evaluate on labeled data, and (with the webhook) serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .engine import Engine
+from .errors import ModerationError
+from .evaluation import evaluate_file, read_jsonl
+from .model import Article, Comment, Decision
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `moderation` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return 2
+    try:
+        return args.handler(args)
+    except ModerationError as error:
+        print(f"moderation: {error}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as error:
+        print(f"moderation: {error}", file=sys.stderr)
+        return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="moderation", description=__doc__)
+    parser.add_argument("--rules", metavar="DIR", help="rules folder (default: the project's rules/)")
+    commands = parser.add_subparsers(title="commands")
+
+    check = commands.add_parser("check", help="print the verdict on a comment, or on JSON lines from stdin")
+    check.add_argument("text", nargs="?", help="the comment text (omit with --jsonl)")
+    check.add_argument("--article", metavar="FILE", help="article text file, title on the first line")
+    check.add_argument("--jsonl", action="store_true", help='read {"id", "text", "article"?, "author"?} lines on stdin, write one verdict per line')
+    check.set_defaults(handler=run_check)
+
+    evaluate = commands.add_parser("eval", help="score the engine on a labeled JSONL file, beside better-profanity")
+    evaluate.add_argument("file", help="labeled JSONL (seed-comments or civil_toxic_spans format)")
+    evaluate.add_argument("--article", metavar="FILE", help="article text file the comments are under")
+    evaluate.add_argument("--baseline-sample", type=int, default=300, metavar="N", help="rows scored by better-profanity (slow: ~150 ms each); 0 = all")
+    evaluate.add_argument("--no-baseline", action="store_true", help="skip better-profanity")
+    evaluate.add_argument("--misses", type=int, default=60, metavar="N", help="how many misses to list")
+    evaluate.set_defaults(handler=run_eval)
+
+    vocabulary = commands.add_parser("vocabulary", help="list better-profanity words the rules do not cover, for review")
+    vocabulary.set_defaults(handler=run_vocabulary)
+
+    try:
+        from webhook.cli import register
+    except ImportError:  # the engine works without the service installed
+        register = None
+    if register is not None:
+        register(commands)
+    return parser
+
+
+def read_article(path: str | None) -> Article | None:
+    """An article from a text file whose first line is the title."""
+    if not path:
+        return None
+    title, _, body = Path(path).read_text(encoding="utf-8").partition("\n")
+    return Article(title=title.strip(), text=body.strip())
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """`moderation check`: one comment from the command line, or JSON lines from stdin."""
+    engine = Engine.from_directory(args.rules)
+    article = read_article(args.article)
+    if args.jsonl:
+        return _check_lines(engine, article, sys.stdin, sys.stdout)
+    if args.text is None:
+        print("moderation check: give the comment text, or --jsonl to read JSON lines on stdin", file=sys.stderr)
+        return 2
+    decision = engine.evaluate(Comment(text=args.text, article=article))
+    print(describe(args.text, decision, color=sys.stdout.isatty()))
+    return 0
+
+
+def _check_lines(engine: Engine, article: Article | None, lines, out) -> int:
+    failed = 0
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            comment = _comment_from_row(row, article)
+        except (json.JSONDecodeError, TypeError, ValueError) as error:
+            # One bad line must not lose the verdicts of the others: report it in place.
+            failed += 1
+            out.write(json.dumps({"id": None, "line": number, "error": str(error)}) + "\n")
+            continue
+        out.write(json.dumps(engine.evaluate(comment).to_dict(), ensure_ascii=False) + "\n")
+    return 1 if failed else 0
+
+
+def _comment_from_row(row: object, default_article: Article | None) -> Comment:
+    if not isinstance(row, dict):
+        raise ValueError("each line must be a JSON object")
+    text = row.get("text")
+    if not isinstance(text, str):
+        raise ValueError("`text` must be a string")
+    article = default_article
+    if isinstance(row.get("article"), dict):
+        given = row["article"]
+        article = Article(title=str(given.get("title", "")), text=str(given.get("text", "")))
+    identifier = row.get("id")
+    author = row.get("author")
+    return Comment(text=text, id=None if identifier is None else str(identifier), article=article, author=None if author is None else str(author))
+
+
+def describe(text: str, decision: Decision, color: bool = False) -> str:
+    """A verdict for people: the action, then each reason with its evidence highlighted."""
+    mark = ("\033[1;31m", "\033[0m") if color else ("[[", "]]")
+    lines = [f"{decision.action.upper()}" + (" (the policy calls for a ban)" if decision.ban else "")]
+    spans = sorted((r.start, r.end) for r in decision.reasons if r.start is not None and r.end - r.start < len(text))
+    if spans:
+        highlighted, cursor = [], 0
+        for start, end in spans:
+            if start < cursor:
+                continue
+            highlighted.append(text[cursor:start] + mark[0] + text[start:end] + mark[1])
+            cursor = end
+        highlighted.append(text[cursor:])
+        lines.append("  " + "".join(highlighted))
+    for reason in decision.reasons:
+        where = f" at {reason.start}-{reason.end} {reason.evidence[:60]!r}" if reason.start is not None else ""
+        lines.append(f"  - {reason.action}: {reason.rule} ({reason.category}, {reason.severity}){where}")
+        lines.append(f"      {reason.explanation}")
+        if reason.clause:
+            lines.append(f"      Policy: {reason.clause}")
+    if not decision.reasons:
+        lines.append("  no rule fired")
+    return "\n".join(lines)
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    """`moderation eval`: precision, recall and misses on a labeled file, beside better-profanity."""
+    engine = Engine.from_directory(args.rules)
+    with open(args.file, encoding="utf-8") as handle:
+        rows = read_jsonl(handle)
+    baseline = None
+    if not args.no_baseline:
+        from better_profanity import profanity
+
+        profanity.load_censor_words()
+        baseline = profanity.contains_profanity
+    report = evaluate_file(rows, engine.evaluate, read_article(args.article), baseline, args.baseline_sample)
+    print(report.text(args.misses))
+    return 0
+
+
+def run_vocabulary(args: argparse.Namespace) -> int:
+    """`moderation vocabulary`: better-profanity's words that no rule covers, one per line."""
+    from .vocabulary import better_profanity_words, uncovered_words
+
+    engine = Engine.from_directory(args.rules)
+    words = better_profanity_words()
+    missing = uncovered_words(engine.evaluate, words)
+    print(f"# {len(words) - len(missing)} of {len(words)} better-profanity entries are covered by the rules; review these:")
+    print("\n".join(missing))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
