@@ -1,0 +1,62 @@
+"""Incivility: insults aimed at people, threats, identity attacks and shouting; sharp criticism passes."""
+
+from __future__ import annotations
+
+import pytest
+
+from moderation import Comment
+
+CASES = [
+    # (name, comment, expected category or None for civil, expected action)
+    ("insult at a commenter", "@GaryT you are a complete moron, as usual.", "insult", "reject"),
+    ("vocative insult", "Read it again, you ignorant fool.", "insult", "reject"),
+    ("insult at the author", "The author is a clueless hack who should stick to sports.", "insult", "reject"),
+    ("people like you", "People like you are idiots, plain and simple.", "insult", "reject"),
+    ("name-calling a public figure", "The governor is a buffoon and the council are his puppets.", "name_calling", "hold"),
+    ("name-calling a minister", "The defence minister is a spineless coward.", "name_calling", "hold"),
+    ("belittling an argument", "What a ridiculous argument, honestly.", "mild_insult", "hold"),
+    ("do you even", "@sam do you even understand the budget?", "mild_insult", "hold"),
+    ("threat by bullet", "Someone should put a bullet in that judge.", "threat", "reject"),
+    ("wished death", "I hope she dies before the election.", "threat", "reject"),
+    ("threat to a commenter", "I know where you live, @mike.", "threat", "reject"),
+    ("urged execution", "Every one of them should be hanged.", "threat", "reject"),
+    ("mass violence", "Nuke them and be done with it.", "threat", "reject"),
+    ("dehumanising a group", "Mexicans are animals, every one.", "identity_attack", "reject"),
+    ("distrust of a group", "Jews can't be trusted with money.", "identity_attack", "reject"),
+    ("go back", "Go back to your own country.", "identity_attack", "reject"),
+    ("religion generalisation", "Christianity itself is the problem in this country.", "religion_generalization", "hold"),
+    ("shouting", "THIS COUNCIL HAS LOST ITS MIND AND NOBODY IS LISTENING TO US", "shouting", "hold"),
+    ("punctuation flood", "Are you serious?!?!?!?!", "shouting", "hold"),
+]
+
+CIVIL = [
+    ("sharp criticism of a public figure", "The governor's plan is naive and will cost us for a decade."),
+    ("disagreement with a commenter", "@GaryT I think you're wrong about the numbers; the audit says otherwise."),
+    ("news of violence", "Three people were shot near the station last night, police said."),
+    ("policy on strikes", "Air strikes alone will not defeat the insurgency."),
+    ("criticism of a militia", "The militias are burning homes and the army looks away."),
+    ("acronyms", "ISIS, the IRGC and NATO all have a stake in Mosul."),
+    ("emphasis", "That is NOT what the report says."),
+    ("one question mark pair", "Why did nobody ask??"),
+]
+
+
+@pytest.mark.parametrize("name, text, category, action", CASES, ids=[c[0] for c in CASES])
+def test_incivility_is_caught(engine, name, text, category, action):
+    decision = engine.evaluate(Comment(text=text))
+    assert category in decision.categories, decision.to_dict()
+    assert decision.action == action
+    reason = next(r for r in decision.reasons if r.category == category)
+    assert text[reason.start:reason.end] == reason.evidence and reason.evidence
+
+
+@pytest.mark.parametrize("name, text", CIVIL, ids=[c[0] for c in CIVIL])
+def test_civil_comment_is_approved(engine, name, text):
+    decision = engine.evaluate(Comment(text=text))
+    assert decision.action == "approve", decision.to_dict()
+
+
+def test_threats_and_identity_attacks_call_for_a_ban(engine):
+    assert engine.evaluate(Comment(text="Someone should put a bullet in that judge.")).ban
+    assert engine.evaluate(Comment(text="Mexicans are animals, every one.")).ban
+    assert not engine.evaluate(Comment(text="The governor is a buffoon.")).ban

@@ -1,0 +1,49 @@
+"""Folding undoes single-character disguises and keeps spans pointing into the original text."""
+
+from __future__ import annotations
+
+import pytest
+
+from moderation import normalize
+
+CASES = [
+    ("plain ascii", "Hello World", "hello world"),
+    ("cyrillic look-alikes", "ѕhіt", "shit"),
+    ("greek look-alikes", "fυck", "fuck"),
+    ("fullwidth", "ｆｕｃｋ", "fuck"),
+    ("mathematical bold", "𝐟𝐮𝐜𝐤", "fuck"),
+    ("circled", "ⓕⓤⓒⓚ", "fuck"),
+    ("superscript", "ᶠᵘᶜᵏ", "fuck"),
+    ("small capitals", "ꜰᴜᴄᴋ", "fuck"),
+    ("precomposed accent", "fück", "fuck"),
+    ("combining mark", "fu\u0308ck", "fuck"),
+    ("zero-width space", "f\u200buck", "fuck"),
+    ("soft hyphen", "sh\u00adit", "shit"),
+    ("word joiner", "s\u2060hit", "shit"),
+    ("right-to-left override", "\u202ekcuf\u202c", "fuck"),
+    ("fullwidth asterisk", "s＊＊＊", "s***"),
+    ("curly quotes", "“quoted”", '"quoted"'),
+]
+
+
+@pytest.mark.parametrize("name, written, folded", CASES, ids=[c[0] for c in CASES])
+def test_folds_disguise(name, written, folded):
+    assert normalize(written).folded == folded
+
+
+@pytest.mark.parametrize("written", ["say f\u200buck now", "a fu\u0308ck b", "x \u202ekcuf\u202c y", "ok 𝐟𝐮𝐜𝐤 ok"])
+def test_span_of_folded_word_points_at_original_word(written):
+    text = normalize(written)
+    start = text.folded.index("fuck")
+    first, last = text.span(start, start + 4)
+    original_word = written[first:last]
+    assert normalize(original_word.replace("\u202e", "").replace("\u202c", "")).folded in ("fuck", "kcuf")
+
+
+def test_ascii_text_needs_no_offset_map():
+    assert normalize("Plain text.").offsets is None
+
+
+def test_one_megabyte_comment_folds():
+    text = normalize("ѕhіt happens. " * 80_000)
+    assert len(text.folded) == len(text.original)

@@ -1,0 +1,92 @@
+"""Rules load from data and fail with an error naming file, rule and field (STYLE example 9)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from moderation import Comment, Engine, RuleFileError, default_rules_dir, load_rules
+from moderation.rules import RULE_FIELDS
+
+
+@pytest.fixture
+def rules_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "rules"
+    shutil.copytree(default_rules_dir(), folder)
+    return folder
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_project_rules_load_with_a_version():
+    rules = load_rules()
+    assert rules.version
+    assert {"vulgar-word", "insult-at-commenter", "threat-of-violence", "shouting"} <= set(rules.rules)
+
+
+def test_bad_action_names_file_rule_and_field(rules_copy):
+    replace_in(rules_copy / "civility.toml", 'action = "hold"', 'action = "maybe"')
+    with pytest.raises(RuleFileError) as caught:
+        load_rules(rules_copy)
+    message = str(caught.value)
+    assert "civility.toml" in message and "name-calling" in message and "'action'" in message
+
+
+def test_unknown_rule_field_is_named(rules_copy):
+    replace_in(rules_copy / "vulgarity.toml", 'id = "vulgar-word"', 'id = "vulgar-word"\nsevirity = "strong"')
+    with pytest.raises(RuleFileError, match="sevirity"):
+        load_rules(rules_copy)
+
+
+def test_invalid_pattern_is_named(rules_copy):
+    replace_in(rules_copy / "civility.toml", 'triggers = ["islam"', 'triggers = ["islam"')
+    replace_in(rules_copy / "civility.toml", 'pattern = "\\\\b(?:islam', 'pattern = "(\\\\b(?:islam')
+    with pytest.raises(RuleFileError, match="religion-generalization.*detect.pattern"):
+        Engine(load_rules(rules_copy))
+
+
+def test_broken_toml_names_the_file(rules_copy):
+    (rules_copy / "extra.toml").write_text("[[rule]\nid = ", encoding="utf-8")
+    with pytest.raises(RuleFileError, match="extra.toml.*not valid TOML"):
+        load_rules(rules_copy)
+
+
+def test_missing_policy_file_is_an_error(tmp_path):
+    with pytest.raises(RuleFileError, match="policy.toml"):
+        load_rules(tmp_path)
+
+
+def test_bad_term_severity_names_the_term(rules_copy):
+    replace_in(rules_copy / "vulgarity.toml", 'word = "twat"\nseverity = "strong"', 'word = "twat"\nseverity = "awful"')
+    with pytest.raises(RuleFileError, match="term twat.*severity"):
+        load_rules(rules_copy)
+
+
+def test_site_owner_adds_a_word_without_code(rules_copy):
+    with (rules_copy / "vulgarity.toml").open("a", encoding="utf-8") as handle:
+        handle.write('\n[[term]]\nword = "frak"\nseverity = "strong"\ninside = true\nmasks = "sure"\n')
+    decision = Engine(load_rules(rules_copy)).evaluate(Comment(text="What the fr4k is this?"))
+    assert decision.action == "reject"
+
+
+def test_site_owner_changes_a_category_action(rules_copy):
+    replace_in(rules_copy / "policy.toml", '# vulgar_acronym = "hold"', 'vulgar_acronym = "hold"')
+    decision = Engine(load_rules(rules_copy)).evaluate(Comment(text="WTF is the State Department thinking?"))
+    assert decision.action == "hold"
+
+
+def test_author_policy_reads_from_policy_file(rules_copy):
+    replace_in(rules_copy / "policy.toml", "strike_limit = 3", "strike_limit = 5")
+    assert load_rules(rules_copy).author_policy.strike_limit == 5
+
+
+def test_every_rule_field_is_documented_in_the_readme():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    undocumented = [name for name in RULE_FIELDS if f"`{name}`" not in readme]
+    assert undocumented == []

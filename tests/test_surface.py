@@ -1,0 +1,38 @@
+"""The public surface stays honest: exports equal __all__, and the engine never imports Flask or SQL."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import moderation
+
+ENGINE = Path(moderation.__file__).resolve().parent
+
+
+def test_public_api_is_all():
+    public = {name for name in dir(moderation) if not name.startswith("_")}
+    modules = {name for name in public if type(getattr(moderation, name)).__name__ == "module"}
+    assert public - modules == set(moderation.__all__)
+
+
+def test_engine_never_imports_flask_or_sql():
+    forbidden = {"flask", "sqlite3", "sqlite_utils", "webhook", "werkzeug"}
+    offenders = []
+    for path in ENGINE.glob("*.py"):
+        if path.name == "cli.py":
+            continue  # the command line may offer the service's subcommands
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in forbidden]
+    assert offenders == []
+
+
+def test_engine_reads_no_clock():
+    offenders = [p.name for p in ENGINE.glob("*.py") if p.name not in ("cli.py", "evaluation.py") and ("import time" in p.read_text() or "datetime" in p.read_text())]
+    assert offenders == []

@@ -1,0 +1,125 @@
+"""Vulgarity in every disguise is caught with its evidence; innocent look-alikes pass."""
+
+from __future__ import annotations
+
+import pytest
+
+from moderation import Comment
+
+VULGAR = [
+    ("plain word", "This is complete bullshit.", "bullshit"),
+    ("inflection", "They fucked it up again.", "fucked"),
+    ("compound", "What a dumbass decision.", "dumbass"),
+    ("hashtag", "#fuckthis administration", "fuck"),
+    ("run together", "#ObamaIsAnAss", "Ass"),
+    ("asterisk mask", "He doesn't give a s*** about it.", "s***"),
+    ("notice mask used", "Only an a******* would say that.", "a*******"),
+    ("inner mask", "What a load of sh*t.", "sh*t"),
+    ("mask with ending", "A f***ing disgrace.", "f***ing"),
+    ("symbol mask", "What a load of $#!t.", "$#!t"),
+    ("dollar signs", "A bunch of a$$holes.", "a$$holes"),
+    ("at sign", "Get your head out of your @ss.", "@ss"),
+    ("dash mask", "He is an a-hole.", "a-hole"),
+    ("double dash", "Total s--t, all of it.", "s--t"),
+    ("fullwidth asterisks", "He doesn't give a s＊＊＊.", "s＊＊＊"),
+    ("leetspeak", "Sh1t show from start to finish.", "Sh1t"),
+    ("leet with symbols", "That b1tch of a law.", "b1tch"),
+    ("spaced letters", "Absolute f u c k i n g disgrace.", "f u c k i n g"),
+    ("dotted letters", "It is b.u.l.l.s.h.i.t, all of it.", "b.u.l.l.s.h.i.t"),
+    ("partial split", "fu ck this war.", "fu ck"),
+    ("stretched", "Shiiiiit, he called it.", "Shiiiiit"),
+    ("cyrillic", "This is pure ѕhіt.", "ѕhіt"),
+    ("zero width", "f\u200buck them all", "f\u200buck"),
+    ("accent", "They don't give a fück.", "fück"),
+    ("combining mark", "They don't give a fu\u0308ck.", "fu\u0308ck"),
+    ("respelling", "phuck the mullahs", "phuck"),
+    ("effing", "Effing unbelievable.", "Effing"),
+]
+
+CLEAN = [
+    ("assassin", "The assassination campaign was a classic proxy move."),
+    ("embassy", "The ambassador and the embassy said nothing."),
+    ("cocktail", "A cocktail of militias and air power."),
+    ("Dickens", "It reads like a Dickens chapter."),
+    ("Shiite", "The Shiite militias took Amirli."),
+    ("shiitake", "Shiitake mushrooms are in season."),
+    ("class", "A class of passengers passed the glass."),
+    ("analysis", "Back-of-envelope analysis follows."),
+    ("Cockburn", "Patrick Cockburn has covered this."),
+    ("Cumbria", "Greetings from Cumbria and Scunthorpe."),
+    ("scrapbook", "My scrapbook has a grasshopper in it."),
+    ("titular", "The titular character of the title."),
+    ("Essex", "Reading this from Essex and Sussex."),
+    ("iPhone", "I read it on my iPhone 11 aboard a Boeing 737."),
+    ("spaced clean word", "Our a.s.s.e.t.s are frozen."),
+    ("it's hit", "The economy, it's hit hard."),
+    ("arithmetic", "Then 4 * 2,500 = 10,000."),
+    ("markdown", "The key word is *integrating* and **into**."),
+    ("footnote", "That matters most.* \n\n*To be fair, he left."),
+    ("password", "My password was ******** until today."),
+    ("redacted name", "Mr. D*** was named in the filing."),
+    ("mild mask", "What the h*** was he thinking?"),
+    ("mild word", "Damn shame, what a hell of a mess."),
+    ("Air Force", "Retired AF, flew in OIF."),
+    ("Bachelor", "She has a BS in biology."),
+    ("rooster", "The cock crowed at dawn on the farm."),
+    ("dog breeder", "The bitch had six puppies at the kennel."),
+    ("cum laude", "She graduated magna cum laude."),
+    ("Dick Cheney", "Dick Cheney said so in 2003."),
+]
+
+
+@pytest.mark.parametrize("name, text, evidence", VULGAR, ids=[c[0] for c in VULGAR])
+def test_vulgarity_is_caught_with_original_evidence(engine, name, text, evidence):
+    decision = engine.evaluate(Comment(text=text))
+    assert decision.action == "reject"
+    vulgar = [r for r in decision.reasons if r.category in ("vulgarity",)]
+    assert vulgar, decision.to_dict()
+    assert evidence in [r.evidence for r in vulgar]
+    for reason in vulgar:
+        assert text[reason.start:reason.end] == reason.evidence
+
+
+@pytest.mark.parametrize("name, text", CLEAN, ids=[c[0] for c in CLEAN])
+def test_innocent_text_is_not_vulgar(engine, name, text):
+    decision = engine.evaluate(Comment(text=text))
+    assert not {"vulgarity", "vulgar_acronym"} & set(decision.categories), decision.to_dict()
+
+
+@pytest.mark.parametrize("text", ["WTF is going on?", "@someone STFU.", "F.F.S., again?", "It was BS from day one."])
+def test_vulgar_acronyms_have_their_own_category(engine, text):
+    assert "vulgar_acronym" in engine.evaluate(Comment(text=text)).categories
+
+
+def test_mild_language_is_approved_with_a_reason(engine):
+    decision = engine.evaluate(Comment(text="Damn shame, the whole thing."))
+    assert decision.action == "approve"
+    assert decision.categories == ("mild_language",)
+
+
+def test_ambiguous_mask_goes_to_a_moderator(engine):
+    decision = engine.evaluate(Comment(text="Kerry is a d***, and Tehran knows it."))
+    assert decision.action == "hold"
+    assert "possible_mask" in decision.categories
+
+
+def test_quoting_the_notice_while_discussing_rules_is_a_mention(engine):
+    text = 'Question for the moderator: if I quote the notice\'s examples, like "s***" and "f***", does that count?'
+    decision = engine.evaluate(Comment(text=text))
+    assert decision.action == "approve"
+    assert "meta_policy" in decision.categories
+
+
+def test_using_a_mask_while_claiming_to_quote_is_a_use(engine):
+    decision = engine.evaluate(Comment(text='Moderator, I\'m only quoting your notice: Kerry is a "f***ing" disgrace.'))
+    assert decision.action == "reject"
+
+
+def test_slur_calls_for_a_ban(engine):
+    decision = engine.evaluate(Comment(text="Let the ragheads kill each other."))
+    assert decision.action == "reject" and decision.ban
+
+
+def test_one_megabyte_comment_is_linear(engine):
+    decision = engine.evaluate(Comment(text="A thoughtful remark about Diyala and the militias. " * 20_000 + " fuck"))
+    assert decision.action == "reject"
