@@ -170,15 +170,17 @@ class Matcher:
                     break
 
     def _find_split(self, text: Text, plain: str, joined: str, plain_hits: list, found: list, taken: list) -> None:
-        # A word hit in the joined text that the plain text lacks spans a
-        # separator. Counting hits per word first keeps the (slower) mapping back
-        # to the rare words that gained hits by joining ("as soon" gives "ass").
+        # Joining keeps every plain hit and may add some; the added ones span a
+        # separator. Comparing counts first skips the (slower) mapping back in
+        # the common case where joining added nothing.
+        hits = [h for h in self._automaton.find_matches_as_indexes(joined, overlapping=True) if h[0] < self._stretch_from]
+        if len(hits) == sum(1 for h in plain_hits if h[0] < self._stretch_from):
+            return
         in_plain = Counter(index for index, _, _ in plain_hits)
-        hits = self._automaton.find_matches_as_indexes(joined, overlapping=True)
         gained = Counter(index for index, _, _ in hits)
         gained.subtract(in_plain)
         for index, start, end in hits:
-            if index >= self._stretch_from or gained[index] <= 0:
+            if gained[index] <= 0:
                 continue
             first, last = _unjoin(plain, start), _unjoin(plain, end - 1) + 1
             if last - first == end - start or any(a < last and first < b for a, b in taken):

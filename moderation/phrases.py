@@ -26,11 +26,11 @@ _WORD_CHAR = re.compile(r"[a-z0-9]")
 
 @dataclass(frozen=True)
 class PhraseRule:
-    """A rule id with its compiled pattern, trigger words and handle check."""
+    """A rule id with its pattern split into alternatives, each with the trigger words that wake it."""
 
     rule: str
-    pattern: re.Pattern
-    triggers: tuple[str, ...]
+    alternatives: tuple[re.Pattern, ...]
+    triggers: tuple[tuple[str, ...], ...]
     handle_group: str = ""
 
 
@@ -41,10 +41,11 @@ class PhraseDetector:
         self.lists = _check_lists(word_lists, source)
         self.phrase_rules: list[PhraseRule] = [self._compile(rule_id, detect, source) for rule_id, detect in rules]
         self.rule_ids = tuple(r.rule for r in self.phrase_rules)
-        triggers: dict[str, list[int]] = {}
+        triggers: dict[str, list[tuple[int, int]]] = {}
         for index, phrase in enumerate(self.phrase_rules):
-            for trigger in phrase.triggers:
-                triggers.setdefault(trigger, []).append(index)
+            for alternative, words in enumerate(phrase.triggers):
+                for trigger in words:
+                    triggers.setdefault(trigger, []).append((index, alternative))
         self._trigger_words = list(triggers)
         self._woken_by = [triggers[w] for w in self._trigger_words]
         self._automaton = ahocorasick_rs.AhoCorasick(self._trigger_words) if triggers else None
@@ -54,26 +55,29 @@ class PhraseDetector:
         if self._automaton is None:
             return []
         folded = text.folded
-        woken: dict[int, list[int]] = {}
+        woken: dict[int, dict[int, list[int]]] = {}
         for index, start, end in self._automaton.find_matches_as_indexes(folded, overlapping=True):
             if (start > 0 and _WORD_CHAR.match(folded, start - 1)) or _WORD_CHAR.match(folded, end):
                 continue  # triggers are whole words: "kill" is not in "skill"
-            for rule_index in self._woken_by[index]:
-                woken.setdefault(rule_index, []).append(start)
+            for rule_index, alternative in self._woken_by[index]:
+                woken.setdefault(rule_index, {}).setdefault(alternative, []).append(start)
         signals = []
         for rule_index in sorted(woken):
-            signal = self._match(self.phrase_rules[rule_index], text, woken[rule_index])
-            if signal:
-                signals.append(signal)
+            phrase = self.phrase_rules[rule_index]
+            for alternative, positions in sorted(woken[rule_index].items()):
+                signal = self._match(phrase, phrase.alternatives[alternative], text, positions)
+                if signal:
+                    signals.append(signal)
+                    break
         return signals
 
-    def _match(self, phrase: PhraseRule, text: Text, positions: list[int]) -> Signal | None:
-        # One search over the stretch around all the rule's triggers; a match
-        # counts only if it covers one of them, so a rule fires where it woke.
+    def _match(self, phrase: PhraseRule, pattern: re.Pattern, text: Text, positions: list[int]) -> Signal | None:
+        # One search over the stretch around the triggers; a match counts only
+        # if it covers one of them, so a rule fires where it woke.
         folded = text.folded
         window_start = max(0, positions[0] - _WINDOW)
         window_end = min(len(folded), positions[-1] + _WINDOW)
-        for found in phrase.pattern.finditer(folded, window_start, window_end):
+        for found in pattern.finditer(folded, window_start, window_end):
             end = max(found.end(), found.start() + 1)
             if not any(found.start() <= p < end for p in positions):
                 continue
@@ -98,23 +102,62 @@ class PhraseDetector:
             compiled = re.compile(_LIST_NAME.sub(expand, pattern))
         except re.error as error:
             raise RuleFileError(source, f"is not a valid regular expression: {error}", rule=rule_id, field="detect.pattern") from None
-        triggers: list[str] = []
-        for entry in detect.get("triggers", []):
+        entries = detect.get("triggers", [])
+        if not isinstance(entries, list) or not entries:
+            raise RuleFileError(source, "a phrase rule needs at least one trigger word", rule=rule_id, field="detect.triggers")
+        for entry in entries:
             if not isinstance(entry, str) or not entry:
                 raise RuleFileError(source, "must be a list of words or {list} names", rule=rule_id, field="detect.triggers")
             listed = _LIST_NAME.fullmatch(entry)
-            if listed:
-                if listed.group(1) not in self.lists:
-                    raise RuleFileError(source, f"names an unknown word list {entry}", rule=rule_id, field="detect.triggers")
-                triggers.extend(self.lists[listed.group(1)])
-            else:
-                triggers.append(entry)
-        if not triggers:
-            raise RuleFileError(source, "a phrase rule needs at least one trigger word", rule=rule_id, field="detect.triggers")
+            if listed and listed.group(1) not in self.lists:
+                raise RuleFileError(source, f"names an unknown word list {entry}", rule=rule_id, field="detect.triggers")
         handle_group = detect.get("handle_group", "")
         if handle_group and handle_group not in compiled.groupindex:
             raise RuleFileError(source, f"names no group of the pattern: {handle_group}", rule=rule_id, field="detect.handle_group")
-        return PhraseRule(rule_id, compiled, tuple(dict.fromkeys(triggers)), handle_group)
+        # Each top-level alternative runs only when a trigger it mentions wakes
+        # it: a long rule costs no more than the one phrase that can match.
+        alternatives, triggers = [], []
+        for part in _top_level_alternatives(pattern):
+            words = [w for entry in entries for w in self._trigger_words(entry) if _mentions(part, entry, w)]
+            if not words:
+                words = [w for entry in entries for w in self._trigger_words(entry)]
+            alternatives.append(re.compile(_LIST_NAME.sub(expand, part)))
+            triggers.append(tuple(dict.fromkeys(words)))
+        return PhraseRule(rule_id, tuple(alternatives), tuple(triggers), handle_group)
+
+    def _trigger_words(self, entry: str) -> tuple[str, ...]:
+        listed = _LIST_NAME.fullmatch(entry)
+        return self.lists[listed.group(1)] if listed else (entry,)
+
+
+def _mentions(part: str, entry: str, word: str) -> bool:
+    """Whether a pattern alternative can match where this trigger word stands."""
+    if _LIST_NAME.fullmatch(entry):
+        return entry in part
+    return word.split()[0] in re.sub(r"\\[a-z]|[^a-z' -]", " ", part)
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """Split a pattern at the `|` that are not inside brackets or parentheses."""
+    parts, depth, in_class, escaped, start = [], 0, False, False, 0
+    for index, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:index])
+            start = index + 1
+    parts.append(pattern[start:])
+    return parts
 
 
 def word_alternation(words: tuple[str, ...]) -> str:
@@ -154,7 +197,7 @@ def _check_lists(word_lists: object, source: str) -> dict[str, tuple[str, ...]]:
 
 def _looks_like_handle(text: Text, found: re.Match, group: str) -> bool:
     """A commenter's handle, not a public figure's name: @name, CamelCase, digits or underscores."""
-    if found.start(group) < 0:
+    if group not in found.re.groupindex or found.start(group) < 0:
         return True  # this alternative of the pattern names no one to check
     first, last = text.span(found.start(group), found.end(group))
     name = text.original[first:last]

@@ -16,10 +16,11 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
+import ahocorasick_rs
+
 from .errors import RuleFileError
 from .model import Article
 from .normalize import Text, normalize
-from .phrases import word_alternation
 from .signal import Signal
 
 _WORD = re.compile(r"[a-z][a-z']+")
@@ -49,6 +50,8 @@ class ArticleProfile:
     title: str
     weights: dict
     quote_runs: frozenset
+    vocabulary: frozenset
+    forms: dict  # each distinctive word as the article spells it -> its stem
 
 
 class RelevanceDetector:
@@ -63,8 +66,23 @@ class RelevanceDetector:
         self.title_weight = _number(config, "title_weight", source)
         self.repeated_weight = _number(config, "repeated_word_weight", source)
         self.quote_words = int(_number(config, "quote_words", source))
-        self._post_words = _phrase(config, "post_words", source)
-        self._off_topic = _phrase(config, "off_topic_markers", source)
+        post_words = _words(config, "post_words", source)
+        markers = _words(config, "off_topic_markers", source)
+        # One Aho-Corasick pass finds both kinds of phrase.
+        self._phrases = list(post_words) + list(markers)
+        self._is_marker = [False] * len(post_words) + [True] * len(markers)
+        self._automaton = ahocorasick_rs.AhoCorasick(self._phrases) if self._phrases else None
+        self._stems: dict[str, str] = {}
+
+    def _stem(self, word: str) -> str:
+        # Stemming is pure and comments share a vocabulary: remember each word's
+        # stem (bounded, so a flood of unique words cannot grow it without limit).
+        found = self._stems.get(word)
+        if found is None:
+            found = stem(word)
+            if len(self._stems) < 50_000:
+                self._stems[word] = found
+        return found
 
     def profile(self, article: Article) -> ArticleProfile:
         """Weights of the article's distinctive stems, computed once per article."""
@@ -85,7 +103,17 @@ class RelevanceDetector:
                 weights[stem(word)] = max(weights.get(stem(word), 0), self.title_weight)
         words = [w for w in _WORD.findall(body)]
         runs = frozenset(" ".join(words[i:i + self.quote_words]) for i in range(len(words) - self.quote_words + 1))
-        return ArticleProfile(article.title, weights, runs)
+        forms = {w: stem(w) for w in set(words) if stem(w) in weights}
+        return ArticleProfile(article.title, weights, runs, frozenset(words), forms)
+
+    def _quotes(self, words: list[str], profile: ArticleProfile) -> bool:
+        """Whether the comment quotes a run of `quote_words` words of the article."""
+        run = 0
+        for index, word in enumerate(words):
+            run = run + 1 if word in profile.vocabulary else 0
+            if run >= self.quote_words and " ".join(words[index - self.quote_words + 1:index + 1]) in profile.quote_runs:
+                return True
+        return False
 
     def detect(self, text: Text, profile: ArticleProfile | None) -> list[Signal]:
         """An off-topic signal when a long enough comment does not bear on the article."""
@@ -97,28 +125,40 @@ class RelevanceDetector:
         words = _WORD.findall(folded)
         if len(words) < self.min_words:
             return []
-        marker = self._off_topic.search(folded) if self._off_topic else None
-        if marker:
-            first, last, shown = text.evidence(marker.start(), marker.end())
-            return [Signal("off-topic", first, last, shown, "the comment says it is off topic")]
-        if self._post_words and self._post_words.search(folded):
+        refers_to_post = False
+        for index, start, end in self._automaton.find_matches_as_indexes(folded, overlapping=True) if self._automaton else ():
+            if (start > 0 and folded[start - 1].isalnum()) or (end < len(folded) and folded[end].isalnum()):
+                continue
+            if self._is_marker[index]:
+                first, last, shown = text.evidence(start, end)
+                return [Signal("off-topic", first, last, shown, "the comment says it is off topic")]
+            refers_to_post = True
+        if refers_to_post:
             return []
-        stems = {stem(w) for w in words if w not in _STOPWORDS}
+        distinct = set(words)
+        distinct -= _STOPWORDS
+        # Words spelled as in the article settle most on-topic comments with set
+        # operations alone; only the rest are stemmed ("Iranians" meets "Iran").
+        exact = distinct & profile.forms.keys()
+        score = sum(profile.weights[profile.forms[w]] for w in {profile.forms[w]: w for w in exact}.values())
+        if score >= self.threshold:
+            return []
+        stems = {self._stem(w) for w in distinct}
         score = sum(profile.weights.get(s, 0) for s in stems)
         if score >= self.threshold:
             return []
-        if any(" ".join(words[i:i + self.quote_words]) in profile.quote_runs for i in range(len(words) - self.quote_words + 1)):
+        if self._quotes(words, profile):
             return []
         shared = sorted(s for s in stems if s in profile.weights)
         what = f"shares only {', '.join(shared)}" if shared else "shares no distinctive words"
         return [Signal("off-topic", 0, len(text.original), text.original, f"{what} with the article '{profile.title[:60]}' (score {score:g} of {self.threshold:g})")]
 
 
-def _phrase(config: dict, key: str, source: str) -> re.Pattern | None:
+def _words(config: dict, key: str, source: str) -> tuple[str, ...]:
     value = config.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise RuleFileError(source, "must be a list of strings", field=f"relevance.{key}")
-    return re.compile(r"(?<!\w)" + word_alternation(tuple(v.lower() for v in value)) + r"(?!\w)") if value else None
+    return tuple(v.lower() for v in value)
 
 
 def _number(config: dict, key: str, source: str) -> float:

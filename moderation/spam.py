@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 
+import ahocorasick_rs
+
 from .errors import RuleFileError
 from .normalize import Text
-from .phrases import word_alternation
 from .signal import Signal
 
 _LINK = re.compile(
@@ -48,30 +49,38 @@ class SpamDetector:
         self.shorteners = frozenset(_words(config, "shorteners", source))
         phrases = _words(config, "phrases", source)
         promotion = _words(config, "self_promotion", source)
-        self._phrases = re.compile(r"(?<!\w)" + word_alternation(phrases) + r"(?!\w)") if phrases else None
-        self._promotion = re.compile(r"(?<!\w)" + word_alternation(promotion) + r"(?!\w)") if promotion else None
+        # One Aho-Corasick pass finds spam phrases, self-promotion and link hints together.
+        self._words = list(phrases) + list(promotion) + list(_LINK_HINTS)
+        self._kinds = ["phrase"] * len(phrases) + ["promotion"] * len(promotion) + ["link"] * len(_LINK_HINTS)
+        self._automaton = ahocorasick_rs.AhoCorasick(self._words)
 
     def detect(self, text: Text) -> list[Signal]:
         """A spam signal past the threshold; otherwise unvetted-link and self-promotion signals."""
         folded = text.folded
         score = 0.0
         evidence: list[tuple[float, int, int, str]] = []
-        if self._phrases:
-            for found in self._phrases.finditer(folded):
+        found_kinds = self._scan(folded)
+        # Folding reads Cyrillic look-alikes as Latin letters; spam in Russian
+        # is matched on the original text, lowercased.
+        lowered = text.original.lower()
+        if not lowered.isascii() and len(lowered) == len(text.original) and text.offsets is None:
+            for kind, start, end in self._scan(lowered):
+                if kind == "phrase" and not lowered[start:end].isascii():
+                    found_kinds.append((kind, start, end))
+        promotion = None
+        has_link_hint = False
+        for kind, start, end in found_kinds:
+            if kind == "phrase":
                 score += self.phrase_weight
-                evidence.append((self.phrase_weight, found.start(), found.end(), "spam phrase"))
-            # Folding reads Cyrillic look-alikes as Latin letters; spam in
-            # Russian is matched on the original text, lowercased.
-            lowered = text.original.lower()
-            if not lowered.isascii() and len(lowered) == len(text.original) and text.offsets is None:
-                for found in self._phrases.finditer(lowered):
-                    if not found.group().isascii():
-                        score += self.phrase_weight
-                        evidence.append((self.phrase_weight, found.start(), found.end(), "spam phrase"))
-        for found in _MONEY.finditer(folded):
+                evidence.append((self.phrase_weight, start, end, "spam phrase"))
+            elif kind == "promotion":
+                promotion = promotion or (start, end)
+            else:
+                has_link_hint = True
+        for found in (_MONEY.finditer(folded) if ("$" in folded or "€" in folded or "£" in folded or "turn" in folded or "руб" in folded) else ()):
             score += self.money_weight
             evidence.append((self.money_weight, found.start(), found.end(), "money offered"))
-        links = self._links(folded)
+        links = self._links(folded) if has_link_hint else []
         unknown = [link for link in links if not self._is_trusted(link[2])]
         if unknown:
             score += self.link_weight * len(unknown)
@@ -95,16 +104,22 @@ class SpamDetector:
             why = "a shortened link that hides where it goes" if self._base(domain) in self.shorteners else f"a link to {domain}, not a known news, NGO or government site"
             signals.append(Signal("unvetted-link", first, last, shown, why))
             break
-        if self._promotion:
-            found = self._promotion.search(folded)
-            if found:
-                first, last, shown = text.evidence(found.start(), found.end())
-                signals.append(Signal("self-promotion", first, last, shown, "promotes the commenter's own channel"))
+        if promotion:
+            first, last, shown = text.evidence(*promotion)
+            signals.append(Signal("self-promotion", first, last, shown, "promotes the commenter's own channel"))
         return signals
 
+    def _scan(self, text: str) -> list[tuple[str, int, int]]:
+        found = []
+        for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
+            kind = self._kinds[index]
+            # Phrases are whole words ("casino", not "casinos" inside another word is fine either way).
+            if kind != "link" and ((start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum())):
+                continue
+            found.append((kind, start, end))
+        return found
+
     def _links(self, folded: str) -> list[tuple[int, int, str]]:
-        if not any(hint in folded for hint in _LINK_HINTS):
-            return []
         links = []
         for found in _LINK.finditer(folded):
             url = found.group().rstrip(".,;:!?")
@@ -125,7 +140,11 @@ class SpamDetector:
 
     @staticmethod
     def _repeated(folded: str) -> tuple[int, int] | None:
-        word = _REPEATED_WORD.search(folded) if len(folded) > 40 else None
+        words = folded.split()
+        # Repetition shows as few distinct words; most comments skip the search.
+        if len(words) < 20 or len(set(words)) > len(words) / 2:
+            return None
+        word = _REPEATED_WORD.search(folded)
         if word:
             return word.start(), word.end()
         seen: dict[str, int] = {}
