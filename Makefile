@@ -15,7 +15,7 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 run: install
-	$(BIN)/moderation check --article seeds/article.txt --jsonl < seeds/comments.jsonl
+	$(BIN)/moderation check --article seeds/article.txt --jsonl --readable < seeds/comments.jsonl
 
 test: install
 	$(BIN)/python -m pytest

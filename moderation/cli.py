@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("text", nargs="?", help="the comment text (omit with --jsonl)")
     check.add_argument("--article", metavar="FILE", help="article text file, title on the first line")
     check.add_argument("--jsonl", action="store_true", help='read {"id", "text", "article"?, "author"?} lines on stdin, write one verdict per line')
+    check.add_argument("--readable", action="store_true", help="with --jsonl: print each verdict for people instead of as JSON")
     check.set_defaults(handler=run_check)
 
     evaluate = commands.add_parser("eval", help="score the engine on a labeled JSONL file, beside better-profanity")
@@ -75,7 +76,7 @@ def run_check(args: argparse.Namespace) -> int:
     engine = Engine.from_directory(args.rules)
     article = read_article(args.article)
     if args.jsonl:
-        return _check_lines(engine, article, sys.stdin, sys.stdout)
+        return _check_lines(engine, article, sys.stdin, sys.stdout, readable=args.readable)
     if args.text is None:
         print("moderation check: give the comment text, or --jsonl to read JSON lines on stdin", file=sys.stderr)
         return 2
@@ -84,7 +85,7 @@ def run_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_lines(engine: Engine, article: Article | None, lines, out) -> int:
+def _check_lines(engine: Engine, article: Article | None, lines, out, readable: bool = False) -> int:
     failed = 0
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -97,7 +98,11 @@ def _check_lines(engine: Engine, article: Article | None, lines, out) -> int:
             failed += 1
             out.write(json.dumps({"id": None, "line": number, "error": str(error)}) + "\n")
             continue
-        out.write(json.dumps(engine.evaluate(comment).to_dict(), ensure_ascii=False) + "\n")
+        decision = engine.evaluate(comment)
+        if readable:
+            out.write(f"{comment.id or number}: {describe(comment.text, decision, color=out.isatty())}\n\n")
+        else:
+            out.write(json.dumps(decision.to_dict(), ensure_ascii=False) + "\n")
     return 1 if failed else 0
 
 

@@ -100,7 +100,9 @@ class MaskReader:
             pattern = _pattern_for(token)
             found = re.findall(pattern, self._catalogue, flags=re.M) if pattern else []
             # The reading closest in length to the mask comes first ("s***" is "shit").
-            readings = tuple(sorted(dict.fromkeys(found), key=lambda r: abs(len(r) - len(token))))
+            readings = tuple(
+                sorted(dict.fromkeys(found), key=lambda r: (abs(len(r) - len(token)), self._spellings[r].severity == "slur"))
+            )
             if len(self._readings) < 4096:
                 self._readings[token] = readings
         return readings
