@@ -101,11 +101,11 @@ def evaluate_file(
     """Score `decide` on rows in the seed-comments or civil_toxic_spans format."""
     if not rows:
         raise ValueError("no rows to evaluate")
+    if "class" in rows[0] and rows[0].get("expected") in ("vulgar", "clean"):
+        return _evaluate_spans(rows, decide, article, baseline, baseline_sample, seed)
     if "expected" in rows[0]:
         return _evaluate_verdicts(rows, decide, article, baseline, baseline_sample, seed)
     if "vulgar" in rows[0]:
-        return _evaluate_spans(rows, decide, article, baseline, baseline_sample, seed)
-    if "class" in rows[0] and rows[0].get("expected") in ("vulgar", "clean"):
         return _evaluate_spans(rows, decide, article, baseline, baseline_sample, seed)
     raise ValueError("unknown format: rows need `expected` (approve/hold/reject) or `vulgar`/`uncivil` labels")
 

@@ -92,6 +92,10 @@ class MaskReader:
             return None
         if token in self._notice_masks and self._is_quoted_mention(text, first, last):
             return MaskMatch(start, end, "mention", terms, readings)
+        hidden = sum(1 for c in token if c in _MASK_CHARS)
+        # A long word with one or two letters hidden ("dickhe*d") reads only one way.
+        if len(terms) == 1 and len(token) >= 6 and hidden * 4 <= len(token) and terms[0].severity in ("strong", "slur"):
+            return MaskMatch(start, end, terms[0].severity if terms[0].severity == "slur" else "strong", terms, readings)
         return MaskMatch(start, end, _kind(terms), terms, readings)
 
     def _read_mask(self, token: str) -> tuple[str, ...]:

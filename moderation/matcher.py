@@ -232,7 +232,9 @@ class Matcher:
         if self._clean_sense(folded, term, start, end) or self._is_name(text, term, first, last):
             return None
         disguises = self._disguises(written, folded[start:end], split, spelling)
-        return Match(term, spelling, start, end, disguises, self._near_miss(term, written, word))
+        starts_sentence = re.search(r"(?:^|[.!?:\"“]\s*)$", text.original[max(0, first - 3):first]) is not None
+        near_miss = "" if starts_sentence else self._near_miss(term, written, word)
+        return Match(term, spelling, start, end, disguises, near_miss)
 
     @staticmethod
     def _token_bounds(folded: str, start: int, end: int) -> tuple[int, int]:
@@ -267,9 +269,13 @@ class Matcher:
         if all(len(p) == 1 for p in pieces):
             # Fully split: take in letters split the same way on either side, so
             # "a.s.s.e.t.s" is judged as the word "assets", not as "ass".
-            while (ahead := re.match(r"[\s.\-_,*/:~]{1,3}[a-z0-9@$!](?![a-z0-9])", folded[end:end + 5])):
+            # Only across the separators the word itself uses: in "a t.w.a.t" the
+            # article "a " is not part of the word.
+            used = "".join(sorted(set(_SEPARATOR_RUN.findall(folded[start:end])[0]))) if _SEPARATOR_RUN.search(folded[start:end]) else " "
+            sep = "[" + re.escape(used) + "]{1,3}"
+            while (ahead := re.match(sep + r"[a-z0-9@$!](?![a-z0-9])", folded[end:end + 5])):
                 end += ahead.end()
-            while (behind := re.search(r"(?<![a-z0-9])[a-z0-9@$!][\s.\-_,*/:~]{1,3}$", folded[max(0, start - 5):start])):
+            while (behind := re.search(r"(?<![a-z0-9])[a-z0-9@$!]" + sep + "$", folded[max(0, start - 5):start])):
                 start -= len(behind.group())
             if (start > 0 and folded[start - 1].isalnum()) or (end < len(folded) and folded[end].isalnum()):
                 return None
@@ -300,7 +306,12 @@ class Matcher:
         allow = self._allow[term.word]
         if not allow:
             return False
-        # Judge on the de-stretched word, so "Shiiiite" is still "shiite".
+        # Judge on the de-stretched word, so "Shiiiite" is still "shiite"; an
+        # innocent word without double letters also survives full squeezing
+        # ("scuuunthorpe"), which cannot turn a vulgar word into it.
+        squeezed = squeeze(word)
+        if any(innocent == squeeze(innocent) and innocent in squeezed for innocent in allow) and squeezed != word:
+            return True
         first = len(destretch(word[:rel_start]))
         last = first + len(destretch(word[rel_start:rel_end]))
         word = destretch(word)
