@@ -8,19 +8,13 @@ almost none, and Cyrillic, Arabic or CJK text has no Latin letters at all.
 from __future__ import annotations
 
 import re
-from importlib import resources
 
-from .errors import RuleFileError
 from .normalize import Text
+from .settings import number, word_list
 from .signal import Signal
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
-_ENGLISH = frozenset(
-    word
-    for line in resources.files(__package__).joinpath("data/stopwords.txt").read_text().splitlines()
-    if not line.startswith("#")
-    for word in line.split()
-)
+_ENGLISH = word_list("stopwords")
 
 
 _COMMONEST = (" the ", " and ", " to ", " of ", " is ", " a ", " in ", " that ", " it ", " you ", " for ", " not ")
@@ -32,8 +26,8 @@ class LanguageDetector:
     rule_ids = ("non-english",)
 
     def __init__(self, config: dict, source: str):
-        self.min_words = int(_number(config, "min_words", source))
-        self.min_english_share = _number(config, "min_english_share", source)
+        self.min_words = int(number(config, "language", "min_words", source))
+        self.min_english_share = number(config, "language", "min_english_share", source)
 
     def detect(self, text: Text) -> list[Signal]:
         """A non-english signal over the whole comment, or nothing."""
@@ -58,9 +52,3 @@ class LanguageDetector:
             return []
         return [Signal("non-english", 0, len(original), original, detail)]
 
-
-def _number(config: dict, key: str, source: str) -> float:
-    value = config.get(key)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise RuleFileError(source, "must be a number, 0 or more", field=f"language.{key}")
-    return float(value)

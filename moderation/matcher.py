@@ -26,12 +26,12 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from importlib import resources
 
 import ahocorasick_rs
 
 from .lexicon import Term, letters_of
 from .normalize import Text
+from .settings import word_list
 
 # Digits and symbols that stand in for letters (leetspeak), read the usual way.
 # They count only inside words that also have letters: "iPhone 11" stays clean.
@@ -46,12 +46,7 @@ _WORD_CHARS = _LETTERS | frozenset("0123456789") | _STAND_IN_CHARS
 # Endings a whole-word term may take and still be the same word.
 _SUFFIXES = frozenset({"", "s", "es", "ed", "d", "er", "ers", "ing", "in", "y", "ie", "ies", "ish", "z"})
 _STRETCH_KEYS = [c * 3 for c in "abcdefghijklmnopqrstuvwxyz"]
-_SHORT_WORDS = frozenset(
-    word
-    for line in resources.files(__package__).joinpath("data/short_words.txt").read_text().splitlines()
-    if not line.startswith("#")
-    for word in line.split()
-)
+_SHORT_WORDS = word_list("short_words")
 
 
 @dataclass(frozen=True, slots=True)

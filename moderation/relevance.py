@@ -14,23 +14,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from importlib import resources
 
 import ahocorasick_rs
 
-from .errors import RuleFileError
 from .model import Article
 from .normalize import Text, normalize
+from .settings import number, strings, word_list
 from .signal import Signal
 
 _WORD = re.compile(r"[a-z][a-z']+")
 _ORIGINAL_WORD = re.compile(r"[A-Za-z][A-Za-z']+")
-_STOPWORDS = frozenset(
-    word
-    for line in resources.files(__package__).joinpath("data/stopwords.txt").read_text().splitlines()
-    if not line.startswith("#")
-    for word in line.split()
-)
+_STOPWORDS = word_list("stopwords")
 _ENDINGS = ("ians", "ian", "ies", "ing", "ers", "ed", "es", "er", "is", "s", "i")
 
 
@@ -60,14 +54,14 @@ class RelevanceDetector:
     rule_ids = ("off-topic",)
 
     def __init__(self, config: dict, source: str):
-        self.min_words = int(_number(config, "min_words", source))
-        self.threshold = _number(config, "threshold", source)
-        self.name_weight = _number(config, "name_weight", source)
-        self.title_weight = _number(config, "title_weight", source)
-        self.repeated_weight = _number(config, "repeated_word_weight", source)
-        self.quote_words = int(_number(config, "quote_words", source))
-        post_words = _words(config, "post_words", source)
-        markers = _words(config, "off_topic_markers", source)
+        self.min_words = int(number(config, "relevance", "min_words", source))
+        self.threshold = number(config, "relevance", "threshold", source)
+        self.name_weight = number(config, "relevance", "name_weight", source)
+        self.title_weight = number(config, "relevance", "title_weight", source)
+        self.repeated_weight = number(config, "relevance", "repeated_word_weight", source)
+        self.quote_words = int(number(config, "relevance", "quote_words", source))
+        post_words = strings(config, "relevance", "post_words", source)
+        markers = strings(config, "relevance", "off_topic_markers", source)
         # One Aho-Corasick pass finds both kinds of phrase.
         self._phrases = list(post_words) + list(markers)
         self._is_marker = [False] * len(post_words) + [True] * len(markers)
@@ -153,16 +147,3 @@ class RelevanceDetector:
         what = f"shares only {', '.join(shared)}" if shared else "shares no distinctive words"
         return [Signal("off-topic", 0, len(text.original), text.original, f"{what} with the article '{profile.title[:60]}' (score {score:g} of {self.threshold:g})")]
 
-
-def _words(config: dict, key: str, source: str) -> tuple[str, ...]:
-    value = config.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise RuleFileError(source, "must be a list of strings", field=f"relevance.{key}")
-    return tuple(v.lower() for v in value)
-
-
-def _number(config: dict, key: str, source: str) -> float:
-    value = config.get(key)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise RuleFileError(source, "must be a number, 0 or more", field=f"relevance.{key}")
-    return float(value)

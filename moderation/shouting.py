@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .errors import RuleFileError
 from .normalize import Text
+from .settings import number
 from .signal import Signal
 
 # Handles and links are not shouting, whatever their case.
@@ -20,9 +20,9 @@ class ShoutingDetector:
     rule_ids = ("shouting", "punctuation-flood")
 
     def __init__(self, config: dict, source: str):
-        self.min_capital_share = _number(config, "min_capital_share", source, 0.0, 1.0)
-        self.min_letters = int(_number(config, "min_letters", source, 1, 10_000))
-        run = int(_number(config, "punctuation_run", source, 2, 100))
+        self.min_capital_share = number(config, "shouting", "min_capital_share", source, 0.0, 1.0)
+        self.min_letters = int(number(config, "shouting", "min_letters", source, 1, 10_000))
+        run = int(number(config, "shouting", "punctuation_run", source, 2, 100))
         self._flood = re.compile(r"[!?]{%d,}" % run)
 
     def detect(self, text: Text) -> list[Signal]:
@@ -51,9 +51,3 @@ def _count_letters(text: str) -> tuple[int, int]:
     lower = without_upper - len(data.translate(None, _UPPER_ASCII + _LOWER_ASCII))
     return upper, upper + lower
 
-
-def _number(config: dict, key: str, source: str, low: float, high: float) -> float:
-    value = config.get(key)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-        raise RuleFileError(source, f"must be a number from {low} to {high}", field=f"shouting.{key}")
-    return value

@@ -14,8 +14,8 @@ import re
 
 import ahocorasick_rs
 
-from .errors import RuleFileError
 from .normalize import Text
+from .settings import number, strings
 from .signal import Signal
 
 _LINK = re.compile(
@@ -38,17 +38,17 @@ class SpamDetector:
     rule_ids = ("spam", "unvetted-link", "self-promotion")
 
     def __init__(self, config: dict, source: str):
-        self.threshold = _number(config, "threshold", source)
-        self.phrase_weight = _number(config, "phrase_weight", source)
-        self.link_weight = _number(config, "unknown_link_weight", source)
-        self.link_farm_links = int(_number(config, "link_farm_links", source))
-        self.link_farm_weight = _number(config, "link_farm_weight", source)
-        self.money_weight = _number(config, "money_weight", source)
-        self.repeat_weight = _number(config, "repeated_text_weight", source)
-        self.trusted = _words(config, "trusted_domains", source)
-        self.shorteners = frozenset(_words(config, "shorteners", source))
-        phrases = _words(config, "phrases", source)
-        promotion = _words(config, "self_promotion", source)
+        self.threshold = number(config, "spam", "threshold", source)
+        self.phrase_weight = number(config, "spam", "phrase_weight", source)
+        self.link_weight = number(config, "spam", "unknown_link_weight", source)
+        self.link_farm_links = int(number(config, "spam", "link_farm_links", source))
+        self.link_farm_weight = number(config, "spam", "link_farm_weight", source)
+        self.money_weight = number(config, "spam", "money_weight", source)
+        self.repeat_weight = number(config, "spam", "repeated_text_weight", source)
+        self.trusted = strings(config, "spam", "trusted_domains", source)
+        self.shorteners = frozenset(strings(config, "spam", "shorteners", source))
+        phrases = strings(config, "spam", "phrases", source)
+        promotion = strings(config, "spam", "self_promotion", source)
         # One Aho-Corasick pass finds spam phrases, self-promotion and link hints together.
         self._words = list(phrases) + list(promotion) + list(_LINK_HINTS)
         self._kinds = ["phrase"] * len(phrases) + ["promotion"] * len(promotion) + ["link"] * len(_LINK_HINTS)
@@ -155,16 +155,3 @@ class SpamDetector:
                 return sentence.start(), sentence.end()
         return None
 
-
-def _number(config: dict, key: str, source: str) -> float:
-    value = config.get(key)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise RuleFileError(source, "must be a number, 0 or more", field=f"spam.{key}")
-    return float(value)
-
-
-def _words(config: dict, key: str, source: str) -> tuple[str, ...]:
-    value = config.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise RuleFileError(source, "must be a list of strings", field=f"spam.{key}")
-    return tuple(v.lower() for v in value)

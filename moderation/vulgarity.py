@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from .errors import RuleFileError
 from .lexicon import Term
 from .masks import MaskReader
 from .matcher import Matcher
 from .normalize import Text
+from .settings import strings
 from .signal import Signal
 
 # Which rule a lexicon word fires, by the term's severity.
@@ -23,9 +23,9 @@ class VulgarityDetector:
         self.matcher = Matcher(terms)
         self.masks = MaskReader(
             terms,
-            _words(config, "notice_masks", source),
-            _words(config, "policy_words", source),
-            _words(config, "name_titles", source),
+            strings(config, "vulgarity", "notice_masks", source),
+            strings(config, "vulgarity", "policy_words", source),
+            strings(config, "vulgarity", "name_titles", source),
         )
 
     def detect(self, text: Text) -> list[Signal]:
@@ -51,9 +51,3 @@ class VulgarityDetector:
             signals.append(Signal(_RULE_BY_MASK[mask.kind], start, end, evidence, detail))
         return signals
 
-
-def _words(config: dict, key: str, source: str) -> tuple[str, ...]:
-    value = config.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise RuleFileError(source, "must be a list of strings", field=f"vulgarity.{key}")
-    return tuple(v.lower() for v in value)

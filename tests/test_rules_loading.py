@@ -90,3 +90,16 @@ def test_every_rule_field_is_documented_in_the_readme():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     undocumented = [name for name in RULE_FIELDS if f"`{name}`" not in readme]
     assert undocumented == []
+
+
+def test_bad_detector_setting_names_the_field(rules_copy):
+    replace_in(rules_copy / "civility.toml", "min_capital_share = 0.6", "min_capital_share = 6")
+    with pytest.raises(RuleFileError, match="civility.toml.*shouting.min_capital_share"):
+        Engine(load_rules(rules_copy))
+
+
+def test_site_owner_trusts_a_new_domain(rules_copy):
+    text = "The full Amiri transcript is at https://iraq-notes.example.org/amiri.html if anyone wants it."
+    assert "unvetted_link" in Engine(load_rules(rules_copy)).evaluate(Comment(text=text)).categories
+    replace_in(rules_copy / "spam.toml", 'trusted_domains = ["reuters.com",', 'trusted_domains = ["iraq-notes.example.org", "reuters.com",')
+    assert "unvetted_link" not in Engine(load_rules(rules_copy)).evaluate(Comment(text=text)).categories
