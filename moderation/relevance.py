@@ -31,6 +31,8 @@ _ENDINGS = ("ians", "ian", "ies", "ing", "ers", "ed", "es", "er", "is", "s", "i"
 def stem(word: str) -> str:
     """A light stem: possessives and common endings off ("militias" -> "militia", "Iraqi" -> "iraq")."""
     word = word.split("'")[0]
+    if word.endswith("ies") and len(word) > 5:
+        return word[:-3] + "y"  # "libraries" meets "library"
     for ending in _ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             return word[: -len(ending)]

@@ -144,6 +144,8 @@ class SpamDetector:
         # Repetition shows as few distinct words; most comments skip the search.
         if len(words) < 20 or len(set(words)) > len(words) / 2:
             return None
+        if len(set(words)) * 4 <= len(words):
+            return 0, len(folded)  # a few words pasted over and over
         word = _REPEATED_WORD.search(folded)
         if word:
             return word.start(), word.end()
