@@ -14,9 +14,13 @@ from .settings import number, word_list
 from .signal import Signal
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
-_ENGLISH = word_list("stopwords")
+_ENGLISH = word_list("stopwords") | word_list("short_words")
 
 
+_LINKS = re.compile(r"\S*(?:https?://|www\.)\S*")
+# A few words in another script already show the language; Latin-script text
+# needs `min_words` before the share of English words means anything.
+_MIN_SCRIPT_WORDS = 4
 _COMMONEST = (" the ", " and ", " to ", " of ", " is ", " a ", " in ", " that ", " it ", " you ", " for ", " not ")
 
 
@@ -38,17 +42,16 @@ class LanguageDetector:
         folded = text.folded
         if original.isascii() and sum(folded.count(w) for w in _COMMONEST) * 40 >= len(folded):
             return []
-        words = _WORD.findall(original.lower())
-        if len(words) < self.min_words:
+        words = _WORD.findall(_LINKS.sub(" ", original.lower()))
+        if len(words) < _MIN_SCRIPT_WORDS:
             return []
         latin = sum(1 for w in words if w.isascii() or all(ord(c) < 0x250 for c in w))
-        english = sum(1 for w in words if w in _ENGLISH)
-        share = english / len(words)
         if latin < len(words) / 2:
             detail = "written mostly in a non-Latin script"
-        elif share < self.min_english_share:
-            detail = f"only {english} of {len(words)} words are common English words"
         else:
-            return []
+            english = sum(1 for w in words if w in _ENGLISH)
+            if len(words) < self.min_words or english >= self.min_english_share * len(words):
+                return []
+            detail = f"only {english} of {len(words)} words are common English words"
         return [Signal("non-english", 0, len(original), original, detail)]
 

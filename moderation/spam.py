@@ -69,17 +69,25 @@ class SpamDetector:
                     found_kinds.append((kind, start, end))
         promotion = None
         has_link_hint = False
+        seen_phrases: set[str] = set()
         for kind, start, end in found_kinds:
             if kind == "phrase":
+                # Each phrase counts once: "the casino … their casino" is one signal.
+                phrase = (lowered if not folded[start:end].isascii() else folded)[start:end]
+                if phrase in seen_phrases:
+                    continue
+                seen_phrases.add(phrase)
                 score += self.phrase_weight
                 evidence.append((self.phrase_weight, start, end, "spam phrase"))
             elif kind == "promotion":
                 promotion = promotion or (start, end)
             else:
                 has_link_hint = True
-        for found in (_MONEY.finditer(folded) if ("$" in folded or "€" in folded or "£" in folded or "turn" in folded or "руб" in folded) else ()):
+        money = _MONEY.search(folded) if ("$" in folded or "€" in folded or "£" in folded or "turn" in folded or "руб" in folded) else None
+        if money:
+            # Once: a wage discussed twice is not two offers.
             score += self.money_weight
-            evidence.append((self.money_weight, found.start(), found.end(), "money offered"))
+            evidence.append((self.money_weight, money.start(), money.end(), "money offered"))
         links = self._links(folded) if has_link_hint else []
         unknown = [link for link in links if not self._is_trusted(link[2])]
         if unknown:
