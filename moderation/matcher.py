@@ -1,10 +1,11 @@
 """Find lexicon words in folded text, in every disguise, with Aho-Corasick automata.
 
 Why Aho-Corasick (ahocorasick-rs): it finds every word of the lexicon in one
-pass over the text, in time linear in its length, about ten times faster than
-a trie-shaped regular expression in Python's `re` on the same list (measured
-in benchmarks/engine_speed.py). The disguises are undone before the search, so
-the automaton only sees plain letters:
+pass over the text, in time linear in its length. Measured here on 600
+characters: 3 us against 22 us for a trie-shaped `re` pattern of the same
+list; `make bench` prints it against a plain `re` alternation (about 48x).
+The disguises are undone before the search, so the automaton only sees plain
+letters:
 
 1. `normalize` has already folded case, accents, look-alike letters and
    invisible characters (one character in, one out, or a map back).
