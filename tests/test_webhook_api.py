@@ -1,0 +1,158 @@
+"""The platform's side of the webhook: signed, idempotent ingest; strikes and bans; one error shape."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from webhook import create_app
+from webhook.signing import sign
+
+SECRET = "whsec_dGVzdC1zZWNyZXQtZm9yLXRoZS13ZWJob29r"
+OLD_SECRET = "rotated-out-but-still-accepted"
+NOW = 1_790_000_000.0
+ARTICLE = {"id": "a1", "title": "Iranian militias move to the forefront in Iraq", "text": "The Badr Organization and Iraq's army in Diyala, with US air support against ISIS."}
+
+
+@pytest.fixture
+def client():
+    app = create_app({"MODERATION_DB": ":memory:", "MODERATION_WEBHOOK_SECRETS": [SECRET, OLD_SECRET], "MODERATION_CLOCK": lambda: NOW, "MODERATION_FLOOD_LIMIT": 5, "MAX_CONTENT_LENGTH": 20_000})
+    return app.test_client()
+
+
+def signed(client, method, path, payload, secret=SECRET, timestamp=NOW, message_id="msg_1", content_type="application/json", raw=None):
+    body = raw if raw is not None else json.dumps(payload).encode()
+    headers = {"webhook-id": message_id, "webhook-timestamp": str(int(timestamp)), "webhook-signature": sign(secret, message_id, int(timestamp), body), "Content-Type": content_type}
+    return client.open(path, method=method, data=body, headers=headers)
+
+
+def comment(comment_id="c1", body="Good point about the Badr Organization in Diyala.", author="u1", revision=1, article=ARTICLE):
+    return {"id": comment_id, "revision": revision, "body": body, "article": article, "author": {"id": author, "display_name": author}}
+
+
+def post(client, payload, **kwargs):
+    return signed(client, "POST", "/v1/comments", payload, **kwargs)
+
+
+def test_civil_comment_is_approved_with_a_decision_id(client):
+    response = post(client, comment())
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["action"] == "approve" and body["decision_id"] and body["rules_version"] and body["author_banned"] is False
+
+
+def test_vulgar_comment_is_rejected_with_reason_and_span(client):
+    text = "Kerry doesn't give a s*** about the Sunnis."
+    body = post(client, comment(body=text)).get_json()
+    assert body["action"] == "reject"
+    reason = body["reasons"][0]
+    assert reason["rule"] == "vulgar-mask" and text[reason["start"]:reason["end"]] == reason["evidence"]
+
+
+@pytest.mark.parametrize("case", ["unsigned", "bad signature", "stale", "future"])
+def test_bad_signatures_are_refused_with_401(client, case):
+    if case == "unsigned":
+        response = client.post("/v1/comments", json=comment())
+    elif case == "bad signature":
+        response = post(client, comment(), secret="wrong")
+    else:
+        response = post(client, comment(), timestamp=NOW - 301 if case == "stale" else NOW + 301)
+    assert response.status_code == 401
+    assert response.mimetype == "application/problem+json"
+
+
+def test_a_rotated_secret_still_verifies(client):
+    assert post(client, comment(), secret=OLD_SECRET).status_code == 200
+
+
+def test_retry_replays_the_stored_verdict_without_deciding_again(client):
+    first = post(client, comment(body="What the fuck is this?"))
+    again = post(client, comment(body="What the fuck is this?"), message_id="msg_2")
+    assert again.status_code == 200
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json()["decision_id"] == first.get_json()["decision_id"]
+    history = signed(client, "GET", "/v1/comments/c1", None, raw=b"").get_json()["history"]
+    assert len(history) == 1
+
+
+def test_same_revision_with_another_body_is_a_conflict(client):
+    post(client, comment())
+    response = post(client, comment(body="Something else entirely about the militias."))
+    assert response.status_code == 409 and response.mimetype == "application/problem+json"
+
+
+def test_an_edit_is_moderated_again_as_its_own_decision(client):
+    first = post(client, comment()).get_json()
+    edited = post(client, comment(body="Edited: what a load of bullshit.", revision=2)).get_json()
+    assert edited["action"] == "reject" and edited["decision_id"] != first["decision_id"]
+    state = signed(client, "GET", "/v1/comments/c1", None, raw=b"").get_json()
+    assert [d["revision"] for d in state["history"]] == [1, 2] and state["action"] == "reject"
+
+
+def test_a_slur_bans_at_once_and_the_next_comment_is_refused_at_the_door(client):
+    banned = post(client, comment(body="Let the ragheads kill each other.")).get_json()
+    assert banned["author_banned"] is True
+    refused = post(client, comment(comment_id="c2", body="A perfectly civil remark about Diyala.")).get_json()
+    assert refused["action"] == "reject"
+    assert [r["rule"] for r in refused["reasons"]] == ["author_banned"]
+
+
+def test_strikes_in_the_window_ban_the_author(client):
+    outcomes = [post(client, comment(comment_id=f"s{i}", body=f"Total bullshit, part {i}.")).get_json() for i in range(3)]
+    assert [o["author_banned"] for o in outcomes] == [False, False, True]
+
+
+def test_registered_article_can_be_referred_to_by_id(client):
+    assert signed(client, "PUT", "/v1/articles/a9", {"title": ARTICLE["title"], "text": ARTICLE["text"]}).status_code == 200
+    response = post(client, comment(article={"id": "a9"}))
+    assert response.status_code == 200
+
+
+def test_unknown_article_id_is_a_422_naming_the_field(client):
+    response = post(client, comment(article={"id": "nope"}))
+    assert response.status_code == 422 and response.get_json()["field"] == "article"
+
+
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({**comment(), "body": 5}, "body"),
+        ({**comment(), "revision": 0}, "revision"),
+        ({**comment(), "author": {"display_name": "x"}}, "author.id"),
+        ({k: v for k, v in comment().items() if k != "article"}, "article"),
+    ],
+)
+def test_wrong_field_is_a_422_naming_it(client, payload, field):
+    response = post(client, payload)
+    assert response.status_code == 422
+    assert response.get_json()["field"] == field
+
+
+def test_not_json_is_415(client):
+    assert post(client, None, raw=b"hello", content_type="text/plain").status_code == 415
+
+
+def test_malformed_json_is_400(client):
+    assert post(client, None, raw=b"{not json").status_code == 400
+
+
+def test_too_large_is_413(client):
+    assert post(client, comment(body="x" * 30_000)).status_code == 413
+
+
+def test_flooding_author_gets_429_with_retry_after(client):
+    codes = [post(client, comment(comment_id=f"f{i}")).status_code for i in range(6)]
+    assert codes[:5] == [200] * 5
+    flood = post(client, comment(comment_id="f9"))
+    assert flood.status_code == 429 and flood.headers["Retry-After"] == "60"
+
+
+def test_unknown_comment_is_404(client):
+    assert signed(client, "GET", "/v1/comments/none", None, raw=b"").status_code == 404
+
+
+def test_error_shape_is_one_problem_json(client):
+    body = post(client, None, raw=b"{not json").get_json(force=True)
+    assert set(body) == {"type", "title", "status", "detail"}
+    assert body["status"] == 400

@@ -1,0 +1,79 @@
+"""HTTP errors as small named classes, each with its status, rendered as application/problem+json."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, json
+from werkzeug.exceptions import HTTPException
+
+
+class ProblemError(Exception):
+    """Base of every error the service answers with (RFC 9457 problem details)."""
+
+    status = 400
+    title = "Bad request"
+
+    def __init__(self, detail: str, field: str | None = None, headers: dict | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        self.field = field
+        self.headers = headers or {}
+
+    def response(self) -> Response:
+        """The error as a problem+json response."""
+        body = {"type": "about:blank", "title": self.title, "status": self.status, "detail": self.detail}
+        if self.field:
+            body["field"] = self.field
+        return problem_response(body, self.status, self.headers)
+
+
+class MalformedError(ProblemError):
+    status, title = 400, "Malformed request"
+
+
+class SignatureError(ProblemError):
+    status, title = 401, "Bad or missing signature"
+
+
+class NotFoundError(ProblemError):
+    status, title = 404, "Not found"
+
+
+class ConflictError(ProblemError):
+    status, title = 409, "Conflict"
+
+
+class TooLargeError(ProblemError):
+    status, title = 413, "Request too large"
+
+
+class UnsupportedMediaError(ProblemError):
+    status, title = 415, "Unsupported media type"
+
+
+class FieldError(ProblemError):
+    status, title = 422, "Invalid field"
+
+
+class RateLimitedError(ProblemError):
+    status, title = 429, "Too many requests"
+
+
+def problem_response(body: dict, status: int, headers: dict | None = None) -> Response:
+    """A response with the one JSON error shape of the service."""
+    response = Response(json.dumps(body), status=status, mimetype="application/problem+json")
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Answer every error, ours and Werkzeug's, in the problem+json shape."""
+
+    @app.errorhandler(ProblemError)
+    def _problem(error: ProblemError):
+        return error.response()
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        body = {"type": "about:blank", "title": error.name, "status": error.code, "detail": error.description}
+        return problem_response(body, error.code or 500)

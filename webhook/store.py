@@ -1,0 +1,254 @@
+"""The one module that touches SQLite: schema in numbered migrations, every write in one transaction.
+
+One connection per process (per gunicorn worker), in WAL mode with
+synchronous=NORMAL: connecting per request would checkpoint the WAL on every
+close. sqlite-utils serves the schema and the migrations; the hot path uses
+plain `execute` on the same connection (a sqlite-utils insert costs ~2.5x).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import sqlite_utils
+from sqlite_migrate import Migrations
+
+migrations = Migrations("moderation")
+
+
+@migrations()
+def m001_initial_schema(db: sqlite_utils.Database) -> None:
+    """Articles, authors, comment revisions, decisions (never overwritten) and bans."""
+    db["articles"].create({"id": str, "title": str, "text": str, "registered_at": str}, pk="id")
+    db["authors"].create({"id": str, "display_name": str, "email_hash": str, "first_seen_at": str}, pk="id")
+    db["comments"].create(
+        {
+            "id": str,
+            "revision": int,
+            "body": str,
+            "body_hash": str,
+            "parent_id": str,
+            "article_id": str,
+            "author_id": str,
+            "author_ip": str,
+            "created_at": str,
+            "received_at": str,
+        },
+        pk=("id", "revision"),
+    )
+    db["comments"].create_index(["author_id", "received_at"])
+    db["decisions"].create(
+        {
+            "id": int,
+            "comment_id": str,
+            "revision": int,
+            "action": str,
+            "decided_by": str,
+            "rules_version": str,
+            "reasons": str,
+            "strike": int,
+            "ban": int,
+            "decided_at": str,
+        },
+        pk="id",
+    )
+    db["decisions"].create_index(["comment_id", "revision"])
+    db["bans"].create(
+        {
+            "id": int,
+            "author_id": str,
+            "reason": str,
+            "banned_by": str,
+            "comment_id": str,
+            "created_at": str,
+            "expires_at": str,
+            "lifted_at": str,
+            "lifted_by": str,
+        },
+        pk="id",
+    )
+    db["bans"].create_index(["author_id"])
+
+
+@dataclass(frozen=True)
+class StoredDecision:
+    """A decision as stored: the row id and what the platform is told."""
+
+    id: int
+    comment_id: str
+    revision: int
+    action: str
+    decided_by: str
+    rules_version: str
+    reasons: list
+    strike: bool
+    ban: bool
+    decided_at: str
+
+
+class Store:
+    """SQLite storage for one database file (or ":memory:" in tests)."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._local = threading.local()
+        self._shared: sqlite3.Connection | None = None
+        if path == ":memory:":
+            # One in-memory database shared by the test client's threads.
+            self._shared = self._connect()
+        self.migrate()
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=self.path != ":memory:")
+        connection.row_factory = sqlite3.Row
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("PRAGMA foreign_keys=ON")
+        connection.execute("PRAGMA busy_timeout=5000")
+        return connection
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """This thread's connection, opened once and kept (never one per request)."""
+        if self._shared is not None:
+            return self._shared
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._local.connection = self._connect()
+        return connection
+
+    def migrate(self) -> None:
+        """Apply every pending numbered migration."""
+        migrations.apply(sqlite_utils.Database(self.connection))
+
+    @contextmanager
+    def transaction(self):
+        """One write transaction: BEGIN IMMEDIATE … COMMIT, rolled back on any error."""
+        connection = self.connection
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield connection
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    # -- articles ----------------------------------------------------------------
+
+    def save_article(self, article_id: str, title: str, text: str, now: str) -> None:
+        """Register or update an article comments can refer to by id."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO articles (id, title, text, registered_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET title = excluded.title, text = excluded.text",
+                (article_id, title, text, now),
+            )
+
+    def get_article(self, article_id: str) -> sqlite3.Row | None:
+        """A registered article, or None."""
+        return self.connection.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+
+    # -- comments and decisions --------------------------------------------------
+
+    def find_revision(self, comment_id: str, revision: int) -> sqlite3.Row | None:
+        """A stored revision of a comment, or None."""
+        return self.connection.execute("SELECT * FROM comments WHERE id = ? AND revision = ?", (comment_id, revision)).fetchone()
+
+    def latest_decision(self, comment_id: str, revision: int | None = None) -> StoredDecision | None:
+        """The newest decision on a comment (or on one revision of it)."""
+        if revision is None:
+            row = self.connection.execute("SELECT * FROM decisions WHERE comment_id = ? ORDER BY id DESC LIMIT 1", (comment_id,)).fetchone()
+        else:
+            row = self.connection.execute(
+                "SELECT * FROM decisions WHERE comment_id = ? AND revision = ? ORDER BY id DESC LIMIT 1", (comment_id, revision)
+            ).fetchone()
+        return _decision(row) if row else None
+
+    def history(self, comment_id: str) -> list[StoredDecision]:
+        """Every decision on a comment, oldest first: the history reads top to bottom."""
+        rows = self.connection.execute("SELECT * FROM decisions WHERE comment_id = ? ORDER BY id", (comment_id,)).fetchall()
+        return [_decision(row) for row in rows]
+
+    def active_ban(self, author_id: str, now: str) -> sqlite3.Row | None:
+        """The author's ban in force at `now`, or None."""
+        return self.connection.execute(
+            "SELECT * FROM bans WHERE author_id = ? AND lifted_at IS NULL AND (expires_at IS NULL OR expires_at > ?) ORDER BY id DESC LIMIT 1",
+            (author_id, now),
+        ).fetchone()
+
+    def count_recent_comments(self, author_id: str, since: str) -> int:
+        """Comments received from an author since `since` (for the flood limit)."""
+        return self.connection.execute(
+            "SELECT COUNT(*) FROM comments WHERE author_id = ? AND received_at >= ?", (author_id, since)
+        ).fetchone()[0]
+
+    def count_strikes(self, author_id: str, since: str) -> int:
+        """Strike decisions on the author's comments since `since`."""
+        return self.connection.execute(
+            "SELECT COUNT(*) FROM decisions d JOIN comments c ON c.id = d.comment_id AND c.revision = d.revision "
+            "WHERE c.author_id = ? AND d.strike = 1 AND d.decided_at >= ?",
+            (author_id, since),
+        ).fetchone()[0]
+
+    def record_comment(self, db: sqlite3.Connection, comment: dict, now: str) -> None:
+        """Insert a comment revision and its author (inside the caller's transaction)."""
+        author = comment["author"]
+        db.execute(
+            "INSERT INTO authors (id, display_name, email_hash, first_seen_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name",
+            (author["id"], author.get("display_name"), author.get("email_hash"), now),
+        )
+        db.execute(
+            "INSERT INTO comments (id, revision, body, body_hash, parent_id, article_id, author_id, author_ip, created_at, received_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                comment["id"],
+                comment["revision"],
+                comment["body"],
+                comment["body_hash"],
+                comment.get("parent_id"),
+                comment["article_id"],
+                author["id"],
+                author.get("ip"),
+                comment.get("created_at"),
+                now,
+            ),
+        )
+
+    def record_decision(self, db: sqlite3.Connection, comment_id: str, revision: int, action: str, decided_by: str,
+                        rules_version: str, reasons: list, strike: bool, ban: bool, now: str) -> StoredDecision:
+        """Append a decision (inside the caller's transaction); nothing is overwritten."""
+        cursor = db.execute(
+            "INSERT INTO decisions (comment_id, revision, action, decided_by, rules_version, reasons, strike, ban, decided_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (comment_id, revision, action, decided_by, rules_version, json.dumps(reasons), int(strike), int(ban), now),
+        )
+        return StoredDecision(cursor.lastrowid, comment_id, revision, action, decided_by, rules_version, reasons, strike, ban, now)
+
+    def record_ban(self, db: sqlite3.Connection, author_id: str, reason: str, banned_by: str, comment_id: str | None,
+                   now: str, expires_at: str | None) -> int:
+        """Ban an author (inside the caller's transaction), recording why, by whom and from which comment."""
+        cursor = db.execute(
+            "INSERT INTO bans (author_id, reason, banned_by, comment_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (author_id, reason, banned_by, comment_id, now, expires_at),
+        )
+        return cursor.lastrowid
+
+
+def _decision(row: sqlite3.Row) -> StoredDecision:
+    return StoredDecision(
+        id=row["id"],
+        comment_id=row["comment_id"],
+        revision=row["revision"],
+        action=row["action"],
+        decided_by=row["decided_by"],
+        rules_version=row["rules_version"],
+        reasons=json.loads(row["reasons"]),
+        strike=bool(row["strike"]),
+        ban=bool(row["ban"]),
+        decided_at=row["decided_at"],
+    )
