@@ -156,3 +156,56 @@ def test_error_shape_is_one_problem_json(client):
     body = post(client, None, raw=b"{not json").get_json(force=True)
     assert set(body) == {"type", "title", "status", "detail"}
     assert body["status"] == 400
+
+
+# -- the moderators' JSON tools ---------------------------------------------------
+
+from webhook.tools import issue_token  # noqa: E402
+
+
+@pytest.fixture
+def token(client):
+    moderators = client.application.extensions["moderation.moderators"]
+    moderators.add_moderator("maria", "unused-hash", "2026-01-01T00:00:00")
+    return issue_token(moderators, "maria", "2026-01-01T00:00:00")
+
+
+def test_queue_needs_a_bearer_token(client):
+    assert client.get("/v1/queue").status_code == 401
+    assert client.get("/v1/queue", headers={"Authorization": "Bearer nope"}).status_code == 401
+
+
+def test_held_comment_is_in_the_queue_with_reasons_and_author_history(client, token):
+    post(client, comment(comment_id="h1", body="Obama is a clown and Kerry is his sidekick."))
+    post(client, comment(comment_id="ok", body="A fair point about Diyala and the Badr Organization."))
+    items = client.get("/v1/queue", headers={"Authorization": f"Bearer {token}"}).get_json()["items"]
+    assert [i["id"] for i in items] == ["h1"]
+    assert items[0]["reasons"][0]["rule"] == "name-calling"
+    assert items[0]["author"]["approved"] == 1 and items[0]["author"]["held"] == 1
+
+
+def test_moderator_approval_is_a_new_decision_audited_and_queued_for_callback(client, token):
+    post(client, comment(comment_id="h1", body="Obama is a clown and Kerry is his sidekick."))
+    response = client.post("/v1/comments/h1/review", json={"action": "approve"}, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200 and response.get_json()["decided_by"] == "moderator:maria"
+    history = signed(client, "GET", "/v1/comments/h1", None, raw=b"").get_json()["history"]
+    assert [(d["action"], d["decided_by"]) for d in history] == [("hold", "engine"), ("approve", "moderator:maria")]
+    moderators = client.application.extensions["moderation.moderators"]
+    assert moderators.audit()[0]["action"] == "approve"
+    assert len(moderators.due_callbacks("9999")) == 1
+    assert client.get("/v1/queue", headers={"Authorization": f"Bearer {token}"}).get_json()["items"] == []
+
+
+def test_moderator_ban_refuses_the_authors_next_comment(client, token):
+    post(client, comment(comment_id="h1", body="Obama is a clown and Kerry is his sidekick."))
+    client.post("/v1/comments/h1/review", json={"action": "ban", "note": "repeat name-calling"}, headers={"Authorization": f"Bearer {token}"})
+    refused = post(client, comment(comment_id="h2")).get_json()
+    assert refused["action"] == "reject" and refused["author_banned"] is True
+    client.post("/v1/comments/h1/review", json={"action": "unban"}, headers={"Authorization": f"Bearer {token}"})
+    assert post(client, comment(comment_id="h3")).get_json()["action"] == "approve"
+
+
+def test_review_with_a_wrong_action_is_422(client, token):
+    post(client, comment(comment_id="h1"))
+    response = client.post("/v1/comments/h1/review", json={"action": "maybe"}, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 422 and response.get_json()["field"] == "action"

@@ -9,8 +9,8 @@ from flask import Flask
 
 from moderation import Engine
 
-from . import api, errors
-from .store import Store
+from . import api, errors, tools
+from .store import ModeratorStore, Store
 
 DEFAULT_DB = os.path.join("instance", "moderation.db")
 
@@ -32,7 +32,9 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["MODERATION_DB"] != ":memory:":
         os.makedirs(os.path.dirname(os.path.abspath(app.config["MODERATION_DB"])), exist_ok=True)
     app.extensions["moderation.engine"] = Engine.from_directory(app.config["MODERATION_RULES"])
-    app.extensions["moderation.store"] = Store(app.config["MODERATION_DB"])
+    store = app.extensions["moderation.store"] = Store(app.config["MODERATION_DB"])
+    app.extensions["moderation.moderators"] = ModeratorStore(store)
     errors.init_app(app)
     api.init_app(app)
+    tools.init_app(app)
     return app

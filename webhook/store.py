@@ -74,6 +74,21 @@ def m001_initial_schema(db: sqlite_utils.Database) -> None:
     db["bans"].create_index(["author_id"])
 
 
+@migrations()
+def m002_moderators_audit_outbox(db: sqlite_utils.Database) -> None:
+    """Moderators and their API tokens, the audit log of moderator actions, the callback outbox."""
+    db["moderators"].create({"name": str, "password_hash": str, "created_at": str}, pk="name")
+    db["api_tokens"].create({"token_hash": str, "moderator": str, "created_at": str}, pk="token_hash")
+    db["audit_log"].create(
+        {"id": int, "moderator": str, "action": str, "comment_id": str, "author_id": str, "detail": str, "created_at": str}, pk="id"
+    )
+    db["outbox"].create(
+        {"id": int, "event": str, "payload": str, "attempts": int, "next_attempt_at": str, "delivered_at": str, "last_error": str, "created_at": str},
+        pk="id",
+    )
+    db["outbox"].create_index(["delivered_at", "next_attempt_at"])
+
+
 @dataclass(frozen=True)
 class StoredDecision:
     """A decision as stored: the row id and what the platform is told."""
@@ -237,6 +252,131 @@ class Store:
             (author_id, reason, banned_by, comment_id, now, expires_at),
         )
         return cursor.lastrowid
+
+
+class ModeratorStore:
+    """Moderators, tokens, the review queue, moderator decisions, the audit log and the outbox."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def add_moderator(self, name: str, password_hash: str, now: str) -> None:
+        """Create or reset a moderator."""
+        with self.store.transaction() as db:
+            db.execute(
+                "INSERT INTO moderators (name, password_hash, created_at) VALUES (?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET password_hash = excluded.password_hash",
+                (name, password_hash, now),
+            )
+
+    def moderator(self, name: str) -> sqlite3.Row | None:
+        """A moderator by name, or None."""
+        return self.store.connection.execute("SELECT * FROM moderators WHERE name = ?", (name,)).fetchone()
+
+    def count_moderators(self) -> int:
+        """How many moderators exist."""
+        return self.store.connection.execute("SELECT COUNT(*) FROM moderators").fetchone()[0]
+
+    def add_token(self, token_hash: str, moderator: str, now: str) -> None:
+        """Store the hash of a bearer token issued to a moderator."""
+        with self.store.transaction() as db:
+            db.execute("INSERT INTO api_tokens (token_hash, moderator, created_at) VALUES (?, ?, ?)", (token_hash, moderator, now))
+
+    def token_owner(self, token_hash: str) -> str | None:
+        """The moderator a token belongs to, or None."""
+        row = self.store.connection.execute("SELECT moderator FROM api_tokens WHERE token_hash = ?", (token_hash,)).fetchone()
+        return row["moderator"] if row else None
+
+    def queue(self, category: str | None = None, article_id: str | None = None, limit: int = 200) -> list[dict]:
+        """Held comments, oldest first: each comment's latest decision is `hold`."""
+        rows = self.store.connection.execute(
+            "SELECT c.*, d.id AS decision_id, d.reasons, d.decided_at, a.title AS article_title FROM comments c "
+            "JOIN decisions d ON d.id = (SELECT MAX(id) FROM decisions WHERE comment_id = c.id) AND d.revision = c.revision "
+            "LEFT JOIN articles a ON a.id = c.article_id "
+            "WHERE d.action = 'hold' AND (? IS NULL OR c.article_id = ?) ORDER BY c.received_at, c.id LIMIT ?",
+            (article_id, article_id, limit),
+        ).fetchall()
+        items = []
+        for row in rows:
+            reasons = json.loads(row["reasons"])
+            if category and category not in {r["category"] for r in reasons}:
+                continue
+            items.append({**{k: row[k] for k in row.keys() if k != "reasons"}, "reasons": reasons})
+        return items
+
+    def author_summary(self, author_id: str, now: str) -> dict:
+        """An author's history: approved, held, rejected, strikes, bans, and whether banned now."""
+        connection = self.store.connection
+        counts = {
+            row["action"]: row["n"]
+            for row in connection.execute(
+                "SELECT d.action, COUNT(*) AS n FROM comments c JOIN decisions d ON d.id = "
+                "(SELECT MAX(id) FROM decisions WHERE comment_id = c.id) WHERE c.author_id = ? GROUP BY d.action",
+                (author_id,),
+            )
+        }
+        strikes = connection.execute(
+            "SELECT COUNT(*) FROM decisions d JOIN comments c ON c.id = d.comment_id AND c.revision = d.revision WHERE c.author_id = ? AND d.strike = 1",
+            (author_id,),
+        ).fetchone()[0]
+        bans = [dict(row) for row in connection.execute("SELECT * FROM bans WHERE author_id = ? ORDER BY id", (author_id,))]
+        return {
+            "author_id": author_id,
+            "approved": counts.get("approve", 0),
+            "held": counts.get("hold", 0),
+            "rejected": counts.get("reject", 0),
+            "strikes": strikes,
+            "bans": bans,
+            "banned": self.store.active_ban(author_id, now) is not None,
+        }
+
+    def comment(self, comment_id: str) -> sqlite3.Row | None:
+        """The latest revision of a comment, or None."""
+        return self.store.connection.execute("SELECT * FROM comments WHERE id = ? ORDER BY revision DESC LIMIT 1", (comment_id,)).fetchone()
+
+    def audit(self, limit: int = 500) -> list[dict]:
+        """Moderator actions, newest first."""
+        return [dict(r) for r in self.store.connection.execute("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,))]
+
+    def record_audit(self, db: sqlite3.Connection, moderator: str, action: str, comment_id: str | None, author_id: str | None, detail: str, now: str) -> None:
+        """Log a moderator action (inside the caller's transaction)."""
+        db.execute(
+            "INSERT INTO audit_log (moderator, action, comment_id, author_id, detail, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (moderator, action, comment_id, author_id, detail, now),
+        )
+
+    def enqueue(self, db: sqlite3.Connection, event: str, payload: dict, now: str) -> None:
+        """Add a callback to the outbox (inside the caller's transaction): delivered later, with retries."""
+        db.execute(
+            "INSERT INTO outbox (event, payload, attempts, next_attempt_at, created_at) VALUES (?, ?, 0, ?, ?)",
+            (event, json.dumps(payload), now, now),
+        )
+
+    def lift_bans(self, db: sqlite3.Connection, author_id: str, moderator: str, now: str) -> int:
+        """Lift every ban of an author in force (inside the caller's transaction)."""
+        cursor = db.execute(
+            "UPDATE bans SET lifted_at = ?, lifted_by = ? WHERE author_id = ? AND lifted_at IS NULL", (now, moderator, author_id)
+        )
+        return cursor.rowcount
+
+    def due_callbacks(self, now: str, limit: int = 50) -> list[sqlite3.Row]:
+        """Outbox entries not yet delivered whose next attempt is due."""
+        return self.store.connection.execute(
+            "SELECT * FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY id LIMIT ?", (now, limit)
+        ).fetchall()
+
+    def mark_delivered(self, outbox_id: int, now: str) -> None:
+        """Record a delivered callback."""
+        with self.store.transaction() as db:
+            db.execute("UPDATE outbox SET delivered_at = ?, attempts = attempts + 1 WHERE id = ?", (now, outbox_id))
+
+    def mark_failed(self, outbox_id: int, error: str, next_attempt_at: str) -> None:
+        """Record a failed attempt and when to try again."""
+        with self.store.transaction() as db:
+            db.execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+                (error[:500], next_attempt_at, outbox_id),
+            )
 
 
 def _decision(row: sqlite3.Row) -> StoredDecision:
