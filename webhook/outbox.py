@@ -1,0 +1,50 @@
+"""Deliver moderator decisions to the platform: signed callbacks from the durable outbox, with backoff."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+import uuid
+from datetime import datetime, timedelta
+
+from .ingest import iso
+from .signing import sign
+from .store import ModeratorStore
+
+MAX_BACKOFF = timedelta(hours=1)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try: 5 s, 10 s, 20 s … at most an hour."""
+    return min(timedelta(seconds=5 * 2 ** attempts), MAX_BACKOFF)
+
+
+def deliver_due(moderators: ModeratorStore, url: str, secret: str, now: datetime, timeout: float = 5.0) -> tuple[int, int]:
+    """Post every due callback once; returns (delivered, failed). Failures wait and are retried later."""
+    delivered = failed = 0
+    for entry in moderators.due_callbacks(iso(now)):
+        body = json.dumps({"type": entry["event"], "data": json.loads(entry["payload"])}).encode()
+        message_id = f"msg_{entry['id']}_{uuid.uuid4().hex[:8]}"
+        timestamp = int(now.timestamp())
+        request = urllib.request.Request(url, data=body, method="POST", headers={
+            "Content-Type": "application/json",
+            "webhook-id": message_id,
+            "webhook-timestamp": str(timestamp),
+            "webhook-signature": sign(secret, message_id, timestamp, body),
+        })
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                ok = 200 <= response.status < 300
+                error = f"HTTP {response.status}"
+        except urllib.error.HTTPError as caught:
+            ok, error = False, f"HTTP {caught.code}"
+        except (urllib.error.URLError, OSError) as caught:
+            ok, error = False, str(getattr(caught, "reason", caught))
+        if ok:
+            moderators.mark_delivered(entry["id"], iso(now))
+            delivered += 1
+        else:
+            moderators.mark_failed(entry["id"], error, iso(now + backoff(entry["attempts"])))
+            failed += 1
+    return delivered, failed
