@@ -1,0 +1,66 @@
+"""End to end: the real server process, as `moderation serve` starts it, answers a signed post."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from webhook.signing import sign
+
+PROJECT = Path(__file__).resolve().parent.parent
+SECRET = "whsec_ZW5kLXRvLWVuZC10ZXN0LXNlY3JldA=="
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    port = free_port()
+    env = dict(os.environ, MODERATION_WEBHOOK_SECRET=SECRET)
+    moderation = Path(sys.executable).with_name("moderation")
+    process = subprocess.Popen([str(moderation), "serve", "--port", str(port), "--db", str(tmp_path / "e2e.db")],
+                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail(f"server exited: {process.stdout.read()}")
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("server did not start in 30 s")
+    yield f"http://127.0.0.1:{port}", tmp_path / "e2e.db"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_real_server_moderates_a_signed_post_and_serves_the_seeded_queue(server):
+    base, db = server
+    body = json.dumps({"id": "e2e-1", "body": "What the fuck is the ambassador doing?", "article": {"id": "seed-article"}, "author": {"id": "e2e"}}).encode()
+    timestamp = int(time.time())
+    request = urllib.request.Request(f"{base}/v1/comments", data=body, method="POST", headers={
+        "Content-Type": "application/json", "webhook-id": "msg_e2e", "webhook-timestamp": str(timestamp),
+        "webhook-signature": sign(SECRET, "msg_e2e", timestamp, body)})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        verdict = json.loads(response.read())
+    assert verdict["action"] == "reject" and verdict["reasons"][0]["evidence"] == "fuck"
+    token = subprocess.check_output([str(Path(sys.executable).with_name("moderation")), "user", "token", "admin", "--db", str(db)], text=True).strip()
+    queue = urllib.request.Request(f"{base}/v1/queue", headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(queue, timeout=10) as response:
+        items = json.loads(response.read())["items"]
+    assert items, "the seeded demo has held comments"
