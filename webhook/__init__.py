@@ -9,7 +9,7 @@ from flask import Flask
 
 from moderation import Engine
 
-from . import api, errors, tools
+from . import api, errors, review_pages, tools
 from .store import ModeratorStore, Store
 
 DEFAULT_DB = os.path.join("instance", "moderation.db")
@@ -26,6 +26,8 @@ def create_app(config: dict | None = None) -> Flask:
         MODERATION_FLOOD_LIMIT=int(os.environ.get("MODERATION_FLOOD_LIMIT", "20")),
         MODERATION_CLOCK=time.time,
         MAX_CONTENT_LENGTH=int(os.environ.get("MODERATION_MAX_BODY", str(256 * 1024))),
+        # Every worker must sign sessions with the same key: `moderation serve` passes one.
+        SECRET_KEY=os.environ.get("MODERATION_SECRET_KEY"),
     )
     if config:
         app.config.update(config)
@@ -37,4 +39,5 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     api.init_app(app)
     tools.init_app(app)
+    review_pages.init_app(app)
     return app

@@ -120,6 +120,7 @@ def run_serve(args: argparse.Namespace) -> int:
     if not env.get("MODERATION_WEBHOOK_SECRET"):
         env["MODERATION_WEBHOOK_SECRET"] = "whsec_" + secrets.token_urlsafe(24)
         print(f"no MODERATION_WEBHOOK_SECRET set; signing with a new one for this run: {env['MODERATION_WEBHOOK_SECRET']}")
+    env.setdefault("MODERATION_SECRET_KEY", secrets.token_hex(32))
     store = _store(args)
     if not store.connection.execute("SELECT 1 FROM comments LIMIT 1").fetchone():
         print(f"seeded {load_seed(store, Engine.from_directory(args.rules), _now())} demo comments into {path}")

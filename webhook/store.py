@@ -330,6 +330,16 @@ class ModeratorStore:
             "banned": self.store.active_ban(author_id, now) is not None,
         }
 
+    def author_comments(self, author_id: str, limit: int = 200) -> list[dict]:
+        """An author's comments, newest first, each with its latest decision."""
+        rows = self.store.connection.execute(
+            "SELECT c.*, d.action, d.decided_by, d.reasons FROM comments c JOIN decisions d ON d.id = "
+            "(SELECT MAX(id) FROM decisions WHERE comment_id = c.id AND revision = c.revision) "
+            "WHERE c.author_id = ? ORDER BY c.received_at DESC LIMIT ?",
+            (author_id, limit),
+        ).fetchall()
+        return [{**{k: row[k] for k in row.keys() if k != "reasons"}, "reasons": json.loads(row["reasons"])} for row in rows]
+
     def comment(self, comment_id: str) -> sqlite3.Row | None:
         """The latest revision of a comment, or None."""
         return self.store.connection.execute("SELECT * FROM comments WHERE id = ? ORDER BY revision DESC LIMIT 1", (comment_id,)).fetchone()
