@@ -19,15 +19,9 @@ PROJECT = Path(__file__).resolve().parent.parent
 SECRET = "whsec_ZW5kLXRvLWVuZC10ZXN0LXNlY3JldA=="
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
-def server(tmp_path):
-    port = free_port()
+def server(tmp_path, free_port):
+    port = free_port
     env = dict(os.environ, MODERATION_WEBHOOK_SECRET=SECRET)
     moderation = Path(sys.executable).with_name("moderation")
     process = subprocess.Popen([str(moderation), "serve", "--port", str(port), "--db", str(tmp_path / "e2e.db")],

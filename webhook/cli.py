@@ -129,6 +129,15 @@ def run_serve(args: argparse.Namespace) -> int:
         password = secrets.token_urlsafe(9)
         moderators.add_moderator("admin", generate_password_hash(password), _now().isoformat())
         print(f"created moderator 'admin' with password {password} (change it: moderation user add admin)")
-    print(f"serving on http://{args.host}:{args.port}/  (database {path})", flush=True)
+    print(f"serving on http://{args.host}:{args.port}/  (database {path}); sign in at http://{args.host}:{args.port}/sign-in", flush=True)
+    deliverer = None
+    if env.get("MODERATION_CALLBACK_URL"):
+        # Moderator decisions reach the platform from the durable outbox, beside the web workers.
+        deliverer = subprocess.Popen([sys.executable, "-m", "moderation.cli", "deliver", "--db", path], env=env)
     command = [sys.executable, "-m", "gunicorn", "--workers", str(args.workers), "--bind", f"{args.host}:{args.port}", "webhook.wsgi:app"]
-    return subprocess.call(command, env=env)
+    try:
+        return subprocess.call(command, env=env)
+    finally:
+        if deliverer is not None:
+            deliverer.terminate()
+            deliverer.wait(timeout=10)
