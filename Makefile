@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install system-packages bench clean
+.PHONY: run demo test install system-packages bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,10 +22,13 @@ system-packages:
 	fi
 
 run: install
-	$(BIN)/moderation check --article seeds/article.txt --jsonl --readable < seeds/comments.jsonl
+	$(BIN)/moderation serve
 
 test: install system-packages
 	$(BIN)/python -m pytest
+
+demo: install
+	$(BIN)/moderation check --article seeds/article.txt --jsonl --readable < seeds/comments.jsonl
 
 bench: install
 	$(BIN)/python benchmarks/engine_speed.py

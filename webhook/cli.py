@@ -129,6 +129,8 @@ def run_serve(args: argparse.Namespace) -> int:
         password = secrets.token_urlsafe(9)
         moderators.add_moderator("admin", generate_password_hash(password), _now().isoformat())
         print(f"created moderator 'admin' with password {password} (change it: moderation user add admin)")
+    else:
+        print("moderators exist; set a password with: .venv/bin/moderation user add NAME")
     print(f"serving on http://{args.host}:{args.port}/  (database {path}); sign in at http://{args.host}:{args.port}/sign-in", flush=True)
     deliverer = None
     if env.get("MODERATION_CALLBACK_URL"):
