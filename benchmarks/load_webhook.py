@@ -1,0 +1,180 @@
+"""Load: signed posts at concurrency 8, 32 and 128 against the service and a bare Flask + one SQLite insert.
+
+Run: .venv/bin/python benchmarks/load_webhook.py [--seconds 5]
+
+Both apps run under gunicorn with 2 sync workers on loopback; the client runs
+on the same cores, in two processes of threads. Prints requests/s, p50 and
+p99 for each, the ratio to the bare ceiling, and checks afterwards that every
+200 the service gave has exactly one stored decision. Figures, not a test:
+targets (issue #3) are >= 70% of the ceiling, p99 <= 15 ms at 8 and <= 50 ms at 32.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+from webhook.signing import sign  # noqa: E402
+
+SECRET = "whsec_bG9hZC10ZXN0LXNlY3JldC1mb3ItYmVuY2g="
+BODIES = [
+    "Fighting alongside Shiite militias against ISIS is not the same as being in thrall to Tehran.",
+    "What the fuck is our ambassador doing with Amiri?",
+    "Obama is a clown and Kerry is his sidekick. Nothing surprises me anymore.",
+    "The Badr Organization now runs the chain of command in Diyala, and we fly its air support.",
+]
+
+BARE_APP = '''
+import sqlite3, threading
+from flask import Flask, request, jsonify
+app = Flask(__name__)
+local = threading.local()
+def db():
+    c = getattr(local, "c", None)
+    if c is None:
+        c = local.c = sqlite3.connect({path!r}, isolation_level=None)
+        c.execute("PRAGMA journal_mode=WAL"); c.execute("PRAGMA synchronous=NORMAL")
+        c.execute("CREATE TABLE IF NOT EXISTS posts (id TEXT, body TEXT)")
+    return c
+@app.post("/v1/comments")
+def post():
+    data = request.get_json()
+    db().execute("INSERT INTO posts VALUES (?, ?)", (data["id"], data["body"]))
+    return jsonify({{"ok": True}})
+'''
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(port: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"nothing listens on {port}")
+
+
+def client_process(port: int, threads: int, seconds: float, prefix: str, queue) -> None:
+    """Post signed comments from `threads` threads for `seconds`; report latencies and ids of 200s."""
+    latencies: list[float] = []
+    ok_ids: list[str] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def worker(index: int) -> None:
+        n = 0
+        mine, ids = [], []
+        while time.monotonic() < stop:
+            n += 1
+            comment_id = f"{prefix}-{index}-{n}"
+            body = json.dumps({"id": comment_id, "body": BODIES[n % len(BODIES)], "article": {"id": "seed-article"}, "author": {"id": f"author-{index}-{n % 50}"}}).encode()
+            stamp = int(time.time())
+            headers = {"Content-Type": "application/json", "webhook-id": comment_id, "webhook-timestamp": str(stamp), "webhook-signature": sign(SECRET, comment_id, stamp, body)}
+            started = time.perf_counter()
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                connection.request("POST", "/v1/comments", body, headers)
+                response = connection.getresponse()
+                response.read()
+                connection.close()
+            except OSError:
+                with lock:
+                    errors[0] += 1
+                continue
+            mine.append(time.perf_counter() - started)
+            if response.status == 200:
+                ids.append(comment_id)
+            else:
+                with lock:
+                    errors[0] += 1
+        with lock:
+            latencies.extend(mine)
+            ok_ids.extend(ids)
+
+    pool = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    queue.put((latencies, ok_ids, errors[0]))
+
+
+def drive(port: int, concurrency: int, seconds: float, prefix: str) -> dict:
+    queue = multiprocessing.Queue()
+    processes = [multiprocessing.Process(target=client_process, args=(port, concurrency // 2, seconds, f"{prefix}{p}", queue)) for p in range(2)]
+    started = time.perf_counter()
+    for process in processes:
+        process.start()
+    results = [queue.get() for _ in processes]
+    for process in processes:
+        process.join()
+    elapsed = time.perf_counter() - started
+    latencies = sorted(l for r in results for l in r[0])
+    ids = [i for r in results for i in r[1]]
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50": latencies[len(latencies) // 2] * 1000 if latencies else float("nan"),
+        "p99": latencies[int(len(latencies) * 0.99)] * 1000 if latencies else float("nan"),
+        "errors": sum(r[2] for r in results),
+        "ids": ids,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=5)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="moderation-load-"))
+    bare_port, service_port = free_port(), free_port()
+    (work / "bare_app.py").write_text(BARE_APP.format(path=str(work / "bare.db")))
+    gunicorn = [sys.executable, "-m", "gunicorn", "--workers", "2", "--log-level", "warning"]
+    bare = subprocess.Popen(gunicorn + ["--bind", f"127.0.0.1:{bare_port}", "--chdir", str(work), "bare_app:app"])
+    db = work / "service.db"
+    env = dict(os.environ, MODERATION_WEBHOOK_SECRET=SECRET, MODERATION_DB=str(db), MODERATION_FLOOD_LIMIT="0", MODERATION_SECRET_KEY="bench")
+    moderation = str(Path(sys.executable).with_name("moderation"))
+    subprocess.run([moderation, "seed", "--db", str(db)], env=env, check=True, capture_output=True)
+    service = subprocess.Popen(gunicorn + ["--bind", f"127.0.0.1:{service_port}", "webhook.wsgi:app"], env=env, cwd=PROJECT)
+    try:
+        wait_for(bare_port)
+        wait_for(service_port)
+        print(f"{'concurrency':>11} | {'bare req/s':>10} {'p50 ms':>7} {'p99 ms':>7} | {'service req/s':>13} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} | share of ceiling")
+        all_ids: list[str] = []
+        for concurrency in (8, 32, 128):
+            ceiling = drive(bare_port, concurrency, args.seconds, f"bare{concurrency}-")
+            ours = drive(service_port, concurrency, args.seconds, f"svc{concurrency}-")
+            all_ids.extend(ours["ids"])
+            print(f"{concurrency:>11} | {ceiling['rps']:>10,.0f} {ceiling['p50']:>7.1f} {ceiling['p99']:>7.1f} | {ours['rps']:>13,.0f} {ours['p50']:>7.1f} {ours['p99']:>7.1f} {ours['errors']:>6} | {ours['rps'] / ceiling['rps']:.0%}")
+        connection = sqlite3.connect(db)
+        counts = dict(connection.execute("SELECT comment_id, COUNT(*) FROM decisions GROUP BY comment_id").fetchall())
+        wrong = [i for i in all_ids if counts.get(i) != 1]
+        print(f"every 200 has exactly one stored decision: {not wrong} ({len(all_ids)} checked, {len(wrong)} wrong)")
+    finally:
+        for process in (bare, service):
+            process.terminate()
+            process.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
