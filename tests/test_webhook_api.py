@@ -209,3 +209,23 @@ def test_review_with_a_wrong_action_is_422(client, token):
     post(client, comment(comment_id="h1"))
     response = client.post("/v1/comments/h1/review", json={"action": "maybe"}, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 422 and response.get_json()["field"] == "action"
+
+
+def test_new_authors_are_held_when_the_policy_says_so(tmp_path):
+    import shutil
+
+    from moderation import default_rules_dir
+
+    rules = tmp_path / "rules"
+    shutil.copytree(default_rules_dir(), rules)
+    policy = rules / "policy.toml"
+    policy.write_text(policy.read_text().replace("hold_new_authors = false", "hold_new_authors = true"))
+    app = create_app({"MODERATION_DB": ":memory:", "MODERATION_WEBHOOK_SECRETS": [SECRET], "MODERATION_CLOCK": lambda: NOW, "MODERATION_RULES": str(rules)})
+    client = app.test_client()
+    first = post(client, comment(comment_id="n1", author="newbie")).get_json()
+    assert first["action"] == "hold" and first["reasons"][-1]["rule"] == "new-author"
+    moderators = app.extensions["moderation.moderators"]
+    moderators.add_moderator("maria", "x", "2026")
+    token = issue_token(moderators, "maria", "2026")
+    client.post("/v1/comments/n1/review", json={"action": "approve"}, headers={"Authorization": f"Bearer {token}"})
+    assert post(client, comment(comment_id="n2", author="newbie")).get_json()["action"] == "approve"

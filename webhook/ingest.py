@@ -25,6 +25,21 @@ AUTHOR_BANNED = {
 }
 
 
+NEW_AUTHOR = {
+    "rule": "new-author",
+    "category": "new_author",
+    "severity": "info",
+    "action": "hold",
+    "start": None,
+    "end": None,
+    "evidence": "",
+    "explanation": "The author has no approved comment yet; the policy holds first comments for a moderator.",
+    "clause": "All comments are subject to moderation",
+    "ban": False,
+    "strike": False,
+}
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What the platform is told about one posted comment."""
@@ -62,6 +77,11 @@ def ingest(store: Store, engine: Engine, comment: dict, now: datetime, flood_lim
     verdict = engine.evaluate(Comment(text=comment["body"], id=comment["id"], article=article, author=author_id))
     reasons = [reason.to_dict() for reason in verdict.reasons]
     policy = engine.author_policy
+    action = verdict.action
+    if policy.hold_new_authors and action == "approve" and not store.has_approved_comment(author_id):
+        # As Coral and WordPress can: a first comment waits for a moderator.
+        reasons.append(NEW_AUTHOR)
+        action = "hold"
     ban_reason = None
     if verdict.ban:
         ban_reason = "the policy bans at once for: " + ", ".join(r.rule for r in verdict.reasons if r.ban)
@@ -74,7 +94,7 @@ def ingest(store: Store, engine: Engine, comment: dict, now: datetime, flood_lim
     with store.transaction() as db:
         store.record_comment(db, comment, stamp)
         decision = store.record_decision(
-            db, comment["id"], comment["revision"], verdict.action, "engine", verdict.rules_version, reasons, verdict.strike, verdict.ban, stamp
+            db, comment["id"], comment["revision"], action, "engine", verdict.rules_version, reasons, verdict.strike, verdict.ban, stamp
         )
         if ban_reason:
             store.record_ban(db, author_id, ban_reason, "engine", comment["id"], stamp, expires)

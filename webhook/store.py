@@ -195,6 +195,14 @@ class Store:
             (author_id, now),
         ).fetchone()
 
+    def has_approved_comment(self, author_id: str) -> bool:
+        """Whether any of the author's comments was approved (by the engine or a moderator)."""
+        return self.connection.execute(
+            "SELECT 1 FROM decisions d JOIN comments c ON c.id = d.comment_id AND c.revision = d.revision "
+            "WHERE c.author_id = ? AND d.action = 'approve' LIMIT 1",
+            (author_id,),
+        ).fetchone() is not None
+
     def count_recent_comments(self, author_id: str, since: str) -> int:
         """Comments received from an author since `since` (for the flood limit)."""
         return self.connection.execute(
