@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
-
-from webhook.signing import verify
+from conftest import running_service
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -33,47 +28,14 @@ from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
-class Platform(BaseHTTPRequestHandler):
-    received: list = []
-
-    def do_POST(self):  # noqa: N802
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        verify(self.headers, body, [SECRET], now=time.time())
-        Platform.received.append(json.loads(body))
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
-def platform():
-    Platform.received = []
-    server = HTTPServer(("127.0.0.1", 0), Platform)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/moderation-callbacks"
-    server.shutdown()
-
-
-@pytest.fixture
-def service(tmp_path, platform, free_port):
+def service(tmp_path, callback_platform, free_port):
+    platform = callback_platform(SECRET)
+    db = tmp_path / "browser.db"
     moderation = str(Path(sys.executable).with_name("moderation"))
-    db = str(tmp_path / "browser.db")
-    subprocess.run([moderation, "user", "add", "maria", "--password-stdin", "--db", db], input="correct horse\n", text=True, check=True, capture_output=True)
-    port = free_port
-    env = dict(os.environ, MODERATION_WEBHOOK_SECRET=SECRET, MODERATION_CALLBACK_URL=platform)
-    process = subprocess.Popen([moderation, "serve", "--port", str(port), "--db", db], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
-    os.killpg(process.pid, 15)
-    process.wait(timeout=10)
+    subprocess.run([moderation, "user", "add", "maria", "--password-stdin", "--db", str(db)], input="correct horse\n", text=True, check=True, capture_output=True)
+    with running_service(tmp_path, free_port, db, {"MODERATION_WEBHOOK_SECRET": SECRET, "MODERATION_CALLBACK_URL": platform.url}) as url:
+        yield url, platform
 
 
 @pytest.fixture
@@ -90,7 +52,8 @@ def browser(tmp_path):
 
 
 def test_moderator_signs_in_sees_evidence_approves_and_the_platform_is_told(service, browser):
-    browser.get(service + "/")
+    base, platform = service
+    browser.get(base + "/")
     browser.find_element(By.ID, "name").send_keys("maria")
     browser.find_element(By.ID, "password").send_keys("correct horse")
     browser.find_element(By.CSS_SELECTOR, "#sign-in button").click()
@@ -102,7 +65,7 @@ def test_moderator_signs_in_sees_evidence_approves_and_the_platform_is_told(serv
     WebDriverWait(browser, 10).until(expected_conditions.staleness_of(first))  # the queue reloaded
     assert comment_id not in [e.get_attribute("data-comment") for e in browser.find_elements(By.CSS_SELECTOR, ".item")]
     deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and not Platform.received:
+    while time.monotonic() < deadline and not platform.received:
         time.sleep(0.2)
-    assert Platform.received, "the signed callback did not arrive"
-    assert Platform.received[0]["data"] == {**Platform.received[0]["data"], "comment_id": comment_id, "action": "approve"}
+    assert platform.received, "the signed callback did not arrive"
+    assert platform.received[0]["data"] == {**platform.received[0]["data"], "comment_id": comment_id, "action": "approve"}

@@ -2,51 +2,20 @@
 
 from __future__ import annotations
 
-import json
-import threading
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
 from webhook.outbox import deliver_due
 from webhook.review import review
-from webhook.signing import verify
 from webhook.store import ModeratorStore, Store
 
 SECRET = "callback-secret"
 
 
-class Platform(BaseHTTPRequestHandler):
-    """A platform that is down for its first `failures` calls, then records what it receives."""
-
-    failures = 0
-    received: list = []
-
-    def do_POST(self):  # noqa: N802 (http.server's name)
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        if Platform.failures > 0:
-            Platform.failures -= 1
-            self.send_response(503)
-            self.end_headers()
-            return
-        verify(self.headers, body, [SECRET], now=int(self.headers["webhook-timestamp"]))
-        Platform.received.append(json.loads(body))
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
-def platform():
-    Platform.failures, Platform.received = 0, []
-    server = HTTPServer(("127.0.0.1", 0), Platform)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/callbacks"
-    server.shutdown()
+def platform(callback_platform):
+    return callback_platform(SECRET)
 
 
 @pytest.fixture
@@ -61,14 +30,14 @@ def moderators():
 def test_callback_is_signed_and_delivered_after_the_platform_recovers(platform, moderators):
     now = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
     review(moderators, "c1", "approve", "maria", now)
-    Platform.failures = 2
-    assert deliver_due(moderators, platform, SECRET, now) == (0, 1)
-    assert deliver_due(moderators, platform, SECRET, now) == (0, 0)  # waiting out the backoff
-    assert deliver_due(moderators, platform, SECRET, now + timedelta(seconds=6)) == (0, 1)
-    assert deliver_due(moderators, platform, SECRET, now + timedelta(seconds=30)) == (1, 0)
-    assert Platform.received[0]["type"] == "comment.reviewed"
-    assert Platform.received[0]["data"]["action"] == "approve" and Platform.received[0]["data"]["comment_id"] == "c1"
-    assert deliver_due(moderators, platform, SECRET, now + timedelta(hours=2)) == (0, 0)  # delivered once
+    platform.failures = 2
+    assert deliver_due(moderators, platform.url, SECRET, now) == (0, 1)
+    assert deliver_due(moderators, platform.url, SECRET, now) == (0, 0)  # waiting out the backoff
+    assert deliver_due(moderators, platform.url, SECRET, now + timedelta(seconds=6)) == (0, 1)
+    assert deliver_due(moderators, platform.url, SECRET, now + timedelta(seconds=30)) == (1, 0)
+    assert platform.received[0]["type"] == "comment.reviewed"
+    assert platform.received[0]["data"]["action"] == "approve" and platform.received[0]["data"]["comment_id"] == "c1"
+    assert deliver_due(moderators, platform.url, SECRET, now + timedelta(hours=2)) == (0, 0)  # delivered once
 
 
 def test_unreachable_platform_keeps_the_callback(moderators):

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +10,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import running_service
 
 from webhook.signing import sign
 
@@ -21,26 +20,9 @@ SECRET = "whsec_ZW5kLXRvLWVuZC10ZXN0LXNlY3JldA=="
 
 @pytest.fixture
 def server(tmp_path, free_port):
-    port = free_port
-    env = dict(os.environ, MODERATION_WEBHOOK_SECRET=SECRET)
-    moderation = Path(sys.executable).with_name("moderation")
-    process = subprocess.Popen([str(moderation), "serve", "--port", str(port), "--db", str(tmp_path / "e2e.db")],
-                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(f"server exited: {process.stdout.read()}")
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("server did not start in 30 s")
-    yield f"http://127.0.0.1:{port}", tmp_path / "e2e.db"
-    process.terminate()
-    process.wait(timeout=10)
+    db = tmp_path / "e2e.db"
+    with running_service(tmp_path, free_port, db, {"MODERATION_WEBHOOK_SECRET": SECRET}) as url:
+        yield url, db
 
 
 def test_real_server_moderates_a_signed_post_and_serves_the_seeded_queue(server):
