@@ -1,9 +1,10 @@
 """Load: signed posts at concurrency 8, 32 and 128 against the service and a bare Flask + one SQLite insert.
 
-Run: .venv/bin/python benchmarks/load_webhook.py [--seconds 5]
+Run: .venv/bin/python benchmarks/load_webhook.py [--seconds 2] [--rounds 3] [--concurrency 8 32 128]
 
-Both apps run under gunicorn with 2 sync workers on loopback; the client runs
-on the same cores, in two processes of threads. Prints requests/s, p50 and
+The service runs as `moderation serve` runs it (gunicorn, 2 sync workers, on a
+seeded SQLite file); the bare app runs under the same gunicorn command line. All
+on loopback; the client runs on the same cores, in two processes of threads. Prints requests/s, p50 and
 p99 for each, the ratio to the bare ceiling, and checks afterwards that every
 200 the service gave has exactly one stored decision. Figures, not a test:
 targets (issue #3) are >= 70% of the ceiling, p99 <= 15 ms at 8 and <= 50 ms at 32.
@@ -16,6 +17,8 @@ import http.client
 import json
 import multiprocessing
 import os
+import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -28,15 +31,24 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
+from webhook.server import gunicorn_command  # noqa: E402
 from webhook.signing import sign  # noqa: E402
 
 SECRET = "whsec_bG9hZC10ZXN0LXNlY3JldC1mb3ItYmVuY2g="
+# A mix like a real thread: mostly civil, some vulgar, some name-calling, and
+# the seed comments (held, rejected and approved ones) for realistic lengths.
 BODIES = [
     "Fighting alongside Shiite militias against ISIS is not the same as being in thrall to Tehran.",
     "What the fuck is our ambassador doing with Amiri?",
     "Obama is a clown and Kerry is his sidekick. Nothing surprises me anymore.",
     "The Badr Organization now runs the chain of command in Diyala, and we fly its air support.",
 ]
+SEEDS = PROJECT / "seeds" / "comments.jsonl"
+if SEEDS.exists():
+    BODIES += [json.loads(line)["text"] for line in SEEDS.read_text(encoding="utf-8").splitlines() if line.strip()]
+# Authors per client thread: each posts about once a run, so the engine decides
+# nearly every post (a banned author's posts are refused without it, far cheaper).
+AUTHORS = 500
 
 BARE_APP = '''
 import sqlite3, threading
@@ -89,7 +101,7 @@ def client_process(port: int, threads: int, seconds: float, prefix: str, queue) 
         while time.monotonic() < stop:
             n += 1
             comment_id = f"{prefix}-{index}-{n}"
-            body = json.dumps({"id": comment_id, "body": BODIES[n % len(BODIES)], "article": {"id": "seed-article"}, "author": {"id": f"author-{index}-{n % 50}"}}).encode()
+            body = json.dumps({"id": comment_id, "body": BODIES[n % len(BODIES)], "article": {"id": "seed-article"}, "author": {"id": f"{prefix}-{index}-{n % AUTHORS}"}}).encode()
             stamp = int(time.time())
             headers = {"Content-Type": "application/json", "webhook-id": comment_id, "webhook-timestamp": str(stamp), "webhook-signature": sign(SECRET, comment_id, stamp, body)}
             started = time.perf_counter()
@@ -122,48 +134,63 @@ def client_process(port: int, threads: int, seconds: float, prefix: str, queue) 
 
 
 def drive(port: int, concurrency: int, seconds: float, prefix: str) -> dict:
+    """One slice: `concurrency` clients in two processes post for `seconds`."""
     queue = multiprocessing.Queue()
     processes = [multiprocessing.Process(target=client_process, args=(port, concurrency // 2, seconds, f"{prefix}{p}", queue)) for p in range(2)]
-    started = time.perf_counter()
     for process in processes:
         process.start()
     results = [queue.get() for _ in processes]
     for process in processes:
         process.join()
-    elapsed = time.perf_counter() - started
-    latencies = sorted(l for r in results for l in r[0])
-    ids = [i for r in results for i in r[1]]
     return {
-        "rps": len(latencies) / elapsed,
+        "latencies": [latency for r in results for latency in r[0]],
+        "ids": [i for r in results for i in r[1]],
+        "errors": sum(r[2] for r in results),
+        "seconds": seconds,
+    }
+
+
+def summary(slices: list[dict]) -> dict:
+    """Requests/s and p50/p99 over every slice of one app at one concurrency."""
+    latencies = sorted(latency for s in slices for latency in s["latencies"])
+    return {
+        "rps": len(latencies) / sum(s["seconds"] for s in slices),
         "p50": latencies[len(latencies) // 2] * 1000 if latencies else float("nan"),
         "p99": latencies[int(len(latencies) * 0.99)] * 1000 if latencies else float("nan"),
-        "errors": sum(r[2] for r in results),
-        "ids": ids,
+        "errors": sum(s["errors"] for s in slices),
+        "ids": [i for s in slices for i in s["ids"]],
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--seconds", type=float, default=2, help="seconds per slice")
+    parser.add_argument("--rounds", type=int, default=3, help="slices per app and concurrency, bare and service taking turns")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[8, 32, 128])
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers, for both apps")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="moderation-load-"))
     bare_port, service_port = free_port(), free_port()
     (work / "bare_app.py").write_text(BARE_APP.format(path=str(work / "bare.db")))
-    gunicorn = [sys.executable, "-m", "gunicorn", "--workers", "2", "--log-level", "warning"]
-    bare = subprocess.Popen(gunicorn + ["--bind", f"127.0.0.1:{bare_port}", "--chdir", str(work), "bare_app:app"])
+    bare = subprocess.Popen(gunicorn_command("bare_app:app", "127.0.0.1", bare_port, args.workers), cwd=work)
     db = work / "service.db"
-    env = dict(os.environ, MODERATION_WEBHOOK_SECRET=SECRET, MODERATION_DB=str(db), MODERATION_FLOOD_LIMIT="0", MODERATION_SECRET_KEY="bench")
+    # No flood limit: the clients post far faster than any one person, by design.
+    env = dict(os.environ, MODERATION_WEBHOOK_SECRET=SECRET, MODERATION_FLOOD_LIMIT="0")
     moderation = str(Path(sys.executable).with_name("moderation"))
-    subprocess.run([moderation, "seed", "--db", str(db)], env=env, check=True, capture_output=True)
-    service = subprocess.Popen(gunicorn + ["--bind", f"127.0.0.1:{service_port}", "webhook.wsgi:app"], env=env, cwd=PROJECT)
+    service = subprocess.Popen([moderation, "serve", "--port", str(service_port), "--db", str(db), "--workers", str(args.workers)], env=env, cwd=work,
+                               stdout=subprocess.DEVNULL, start_new_session=True)
     try:
         wait_for(bare_port)
         wait_for(service_port)
         print(f"{'concurrency':>11} | {'bare req/s':>10} {'p50 ms':>7} {'p99 ms':>7} | {'service req/s':>13} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} | share of ceiling")
         all_ids: list[str] = []
-        for concurrency in (8, 32, 128):
-            ceiling = drive(bare_port, concurrency, args.seconds, f"bare{concurrency}-")
-            ours = drive(service_port, concurrency, args.seconds, f"svc{concurrency}-")
+        for concurrency in args.concurrency:
+            # Taking turns in short slices: a noisy neighbour on the host slows both, not one.
+            bare_slices, our_slices = [], []
+            for round_ in range(args.rounds):
+                bare_slices.append(drive(bare_port, concurrency, args.seconds, f"bare{concurrency}r{round_}-"))
+                our_slices.append(drive(service_port, concurrency, args.seconds, f"svc{concurrency}r{round_}-"))
+            ceiling, ours = summary(bare_slices), summary(our_slices)
             all_ids.extend(ours["ids"])
             print(f"{concurrency:>11} | {ceiling['rps']:>10,.0f} {ceiling['p50']:>7.1f} {ceiling['p99']:>7.1f} | {ours['rps']:>13,.0f} {ours['p50']:>7.1f} {ours['p99']:>7.1f} {ours['errors']:>6} | {ours['rps'] / ceiling['rps']:.0%}")
         connection = sqlite3.connect(db)
@@ -171,9 +198,11 @@ def main() -> None:
         wrong = [i for i in all_ids if counts.get(i) != 1]
         print(f"every 200 has exactly one stored decision: {not wrong} ({len(all_ids)} checked, {len(wrong)} wrong)")
     finally:
+        bare.terminate()
+        os.killpg(service.pid, signal.SIGTERM)
         for process in (bare, service):
-            process.terminate()
-            process.wait(timeout=10)
+            process.wait(timeout=15)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

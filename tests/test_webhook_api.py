@@ -7,6 +7,7 @@ import json
 import pytest
 
 from webhook import create_app
+from webhook.payload import comment_from_json
 from webhook.signing import sign
 
 SECRET = "whsec_dGVzdC1zZWNyZXQtZm9yLXRoZS13ZWJob29r"
@@ -160,7 +161,7 @@ def test_error_shape_is_one_problem_json(client):
 
 # -- the moderators' JSON tools ---------------------------------------------------
 
-from webhook.tools import issue_token  # noqa: E402
+from webhook.accounts import issue_token  # noqa: E402
 
 
 @pytest.fixture
@@ -229,3 +230,107 @@ def test_new_authors_are_held_when_the_policy_says_so(tmp_path):
     token = issue_token(moderators, "maria", "2026")
     client.post("/v1/comments/n1/review", json={"action": "approve"}, headers={"Authorization": f"Bearer {token}"})
     assert post(client, comment(comment_id="n2", author="newbie")).get_json()["action"] == "approve"
+
+
+# -- edges: what a client sends never makes a 500 ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({**comment(), "body": "bad \ud800 surrogate"}, "body"),
+        ({**comment(), "id": "x\udfff"}, "id"),
+        ({**comment(), "revision": 2**63}, "revision"),
+        ({**comment(), "revision": "2"}, "revision"),
+        ({**comment(), "edited": "yes"}, "edited"),
+        ({**comment(), "created_at": "yesterday"}, "created_at"),
+        ({**comment(), "author": {"id": "u1", "ip": "999.1.1.1"}}, "author.ip"),
+        ({**comment(), "article": {"id": "a1", "title": 7}}, "article.title"),
+        ([1, 2, 3], "$"),
+    ],
+)
+def test_hostile_fields_are_422_naming_the_field_never_500(client, payload, field):
+    response = post(client, payload)
+    assert response.status_code == 422 and response.get_json()["field"] == field
+
+
+def test_deeply_nested_json_is_400_not_500(client):
+    assert post(client, None, raw=b"[" * 100_000 + b"]" * 100_000).status_code in (400, 413)
+    assert post(client, None, raw=b'{"id": ' + b"[" * 5_000 + b"]" * 5_000 + b"}").status_code in (400, 422)
+
+
+def test_error_shape_is_the_same_for_every_status(client):
+    """One problem+json shape (STYLE example 9): ours, Werkzeug's and a 422 with its field."""
+    responses = {
+        401: client.post("/v1/comments", json=comment()),
+        404: client.get("/nowhere"),
+        405: client.delete("/v1/comments"),
+        422: post(client, {**comment(), "body": 5}),
+    }
+    for status, response in responses.items():
+        body = response.get_json(force=True)
+        assert response.status_code == status and response.mimetype == "application/problem+json"
+        assert set(body) - {"field"} == {"type", "title", "status", "detail"} and body["status"] == status
+    assert "POST" in responses[405].headers["Allow"]
+
+
+def test_api_answers_carry_no_session_cookie(client):
+    response = post(client, comment())
+    assert "Set-Cookie" not in response.headers and "Cookie" not in response.headers.get("Vary", "")
+
+
+def test_a_retried_strike_is_counted_once(client):
+    """Issue #3: a retry returns the stored verdict without counting a strike twice."""
+    outcomes = [post(client, comment(comment_id="s1", body="Total bullshit."), message_id=f"m{i}").get_json() for i in range(4)]
+    assert [o["author_banned"] for o in outcomes] == [False] * 4
+    assert len({o["decision_id"] for o in outcomes}) == 1
+
+
+def test_edited_flag_without_numbers_makes_a_new_revision_only_when_the_body_changed(client):
+    first = post(client, {**comment(), "revision": None}).get_json()
+    retry = post(client, {**comment(), "revision": None, "edited": True}, message_id="m2")
+    edit = post(client, {**comment(body="Edited: the Badr Organization answers to Tehran."), "revision": None, "edited": True}, message_id="m3").get_json()
+    assert first["revision"] == 1 and retry.headers["Idempotent-Replayed"] == "true" and retry.get_json()["revision"] == 1
+    assert edit["revision"] == 2 and edit["decision_id"] != first["decision_id"]
+
+
+def test_inline_article_is_registered_for_later_comments(client):
+    post(client, comment(article={"id": "a7", "title": "Diyala", "text": "The Badr Organization in Diyala."}))
+    assert post(client, comment(comment_id="c2", article={"id": "a7"})).status_code == 200
+
+
+def test_a_re_registered_article_is_read_again(client):
+    """Workers keep articles decoded; a PUT (through any worker) must replace their copy."""
+    store = client.application.extensions["moderation.store"]
+    signed(client, "PUT", "/v1/articles/a9", {"title": "Old", "text": "old text"})
+    post(client, comment(article={"id": "a9"}))
+    signed(client, "PUT", "/v1/articles/a9", {"title": "New", "text": "new text"}, timestamp=NOW)
+    known = store.recall(comment_from_json(comment(comment_id="c2", article={"id": "a9"})), "2026", None)
+    assert known.article_version == 2 and store.get_article("a9", known.article_version) == ("New", "new text")
+
+
+def test_a_banned_author_is_refused_even_on_an_edit(client):
+    post(client, comment(body="Let the ragheads kill each other."))
+    refused = post(client, comment(body="Sorry, I take it back.", revision=2)).get_json()
+    assert refused["action"] == "reject" and [r["rule"] for r in refused["reasons"]] == ["author_banned"]
+
+
+def test_concurrent_retries_of_one_comment_store_one_decision(tmp_path):
+    """Workers race on a platform's instant retry: every answer is 200 with the same decision, and one is stored."""
+    import threading
+
+    app = create_app({"MODERATION_DB": str(tmp_path / "race.db"), "MODERATION_WEBHOOK_SECRETS": [SECRET], "MODERATION_CLOCK": lambda: NOW})
+    results, start = [], threading.Barrier(6)
+
+    def send(index):
+        start.wait()
+        response = post(app.test_client(), comment(comment_id="race"), message_id=f"m{index}")
+        results.append((response.status_code, response.get_json()["decision_id"]))
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [code for code, _ in results] == [200] * 6 and len({d for _, d in results}) == 1
+    assert len(app.extensions["moderation.store"].history("race")) == 1

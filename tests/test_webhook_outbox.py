@@ -29,7 +29,7 @@ def moderators():
 
 def test_callback_is_signed_and_delivered_after_the_platform_recovers(platform, moderators):
     now = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
-    review(moderators, "c1", "approve", "maria", now)
+    review(moderators, ["c1"], "approve", "maria", now)
     platform.failures = 2
     assert deliver_due(moderators, platform.url, SECRET, now) == (0, 1)
     assert deliver_due(moderators, platform.url, SECRET, now) == (0, 0)  # waiting out the backoff
@@ -42,6 +42,6 @@ def test_callback_is_signed_and_delivered_after_the_platform_recovers(platform, 
 
 def test_unreachable_platform_keeps_the_callback(moderators):
     now = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
-    review(moderators, "c1", "reject", "maria", now)
+    review(moderators, ["c1"], "reject", "maria", now)
     assert deliver_due(moderators, "http://127.0.0.1:9/nowhere", SECRET, now, timeout=1) == (0, 1)
     assert len(moderators.due_callbacks("9999")) == 1

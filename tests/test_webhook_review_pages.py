@@ -9,6 +9,7 @@ from werkzeug.security import generate_password_hash
 
 from webhook import create_app
 from webhook.ingest import ingest
+from webhook.review_pages import highlight
 from webhook.payload import comment_from_json
 from datetime import datetime, timezone
 
@@ -86,3 +87,50 @@ def test_pages_send_secure_headers(app):
     response = app.test_client().get("/sign-in")
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_bulk_decision_is_all_or_nothing(app):
+    client = app.test_client()
+    sign_in(client)
+    token = csrf(client.get("/").get_data(as_text=True))
+    response = client.post("/decide", data={"action": "reject", "comment_id": ["h1", "no-such-comment"], "csrf": token})
+    assert response.status_code == 404
+    assert 'data-comment="h1"' in client.get("/").get_data(as_text=True)  # still held: nothing was decided
+
+
+def test_bulk_selection_decides_every_selected_comment(app):
+    store, engine = app.extensions["moderation.store"], app.extensions["moderation.engine"]
+    ingest(store, engine, comment_from_json({"id": "h2", "body": "Kerry is a clown.", "article": {"id": "a", "title": "Iraq", "text": "Diyala militias"}, "author": {"id": "u2"}}), NOW)
+    client = app.test_client()
+    sign_in(client)
+    token = csrf(client.get("/").get_data(as_text=True))
+    client.post("/decide", data={"action": "approve", "comment_id": ["h1", "h2"], "csrf": token})
+    assert "Nothing is waiting" in client.get("/").get_data(as_text=True)
+    assert [e["comment_id"] for e in app.extensions["moderation.moderators"].audit()] == ["h2", "h1"]
+
+
+def test_ban_from_the_author_page_records_why_and_until_when(app):
+    client = app.test_client()
+    sign_in(client)
+    token = csrf(client.get("/authors/u1").get_data(as_text=True))
+    client.post("/decide", data={"action": "ban", "comment_id": "h1", "note": "name-calling again", "ban_days": "3", "csrf": token, "back": "/authors/u1"})
+    ban = app.extensions["moderation.moderators"].author_summary("u1", NOW.isoformat())["bans"][0]
+    assert ban["reason"] == "name-calling again" and ban["banned_by"] == "moderator:maria" and ban["comment_id"] == "h1"
+    assert ban["expires_at"].startswith("2026-11-26T12:00")
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil.example"])
+def test_sign_in_never_redirects_off_site(app, target):
+    client = app.test_client()
+    page = client.get("/sign-in").get_data(as_text=True)
+    response = client.post(f"/sign-in?next={target}", data={"name": "maria", "password": "correct horse", "csrf": csrf(page)})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+def test_overlapping_evidence_is_one_mark_naming_both_rules():
+    html = str(highlight("you are a <b>stupid clown</b>", [
+        {"rule": "a", "start": 10, "end": 19},
+        {"rule": "b", "start": 13, "end": 29},
+        {"rule": "whole", "start": 0, "end": 29},
+    ]))
+    assert html == 'you are a <mark class="evidence" title="a, b">&lt;b&gt;stupid clown&lt;/b&gt;</mark>'

@@ -9,33 +9,43 @@ from flask import Flask
 
 from moderation import Engine
 
-from . import api, errors, review_pages, tools
-from .store import ModeratorStore, Store
+from . import api, errors, review_pages, store, tools
+from .signing import check_secrets
 
 DEFAULT_DB = os.path.join("instance", "moderation.db")
+
+
+def _secrets(value: str) -> list[str]:
+    """Several secrets, space or comma separated: the new one and those being rotated out."""
+    return [s for s in value.replace(",", " ").split() if s]
+
+
+def config_from_environment(environ=os.environ) -> dict:
+    """The MODERATION_* environment as app config; unset keys get their defaults."""
+    webhook_secrets = _secrets(environ.get("MODERATION_WEBHOOK_SECRET", ""))
+    return {
+        "MODERATION_DB": environ.get("MODERATION_DB") or DEFAULT_DB,
+        "MODERATION_WEBHOOK_SECRETS": webhook_secrets,
+        "MODERATION_CALLBACK_URL": environ.get("MODERATION_CALLBACK_URL") or None,
+        # Callbacks are signed with their own secret if one is set, else the newest webhook secret.
+        "MODERATION_CALLBACK_SECRET": environ.get("MODERATION_CALLBACK_SECRET") or (webhook_secrets[0] if webhook_secrets else None),
+        "MODERATION_RULES": environ.get("MODERATION_RULES") or None,
+        "MODERATION_FLOOD_LIMIT": int(environ.get("MODERATION_FLOOD_LIMIT", "20")),
+        "MAX_CONTENT_LENGTH": int(environ.get("MODERATION_MAX_BODY", str(256 * 1024))),
+        # Every worker must sign sessions with the same key: `moderation serve` passes one.
+        "SECRET_KEY": environ.get("MODERATION_SECRET_KEY"),
+    }
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app; `config` (tests) overrides the MODERATION_* environment."""
     app = Flask(__name__)
-    secrets = os.environ.get("MODERATION_WEBHOOK_SECRET", "")
-    app.config.update(
-        MODERATION_DB=os.environ.get("MODERATION_DB", DEFAULT_DB),
-        MODERATION_WEBHOOK_SECRETS=[s for s in secrets.replace(",", " ").split() if s],
-        MODERATION_RULES=os.environ.get("MODERATION_RULES") or None,
-        MODERATION_FLOOD_LIMIT=int(os.environ.get("MODERATION_FLOOD_LIMIT", "20")),
-        MODERATION_CLOCK=time.time,
-        MAX_CONTENT_LENGTH=int(os.environ.get("MODERATION_MAX_BODY", str(256 * 1024))),
-        # Every worker must sign sessions with the same key: `moderation serve` passes one.
-        SECRET_KEY=os.environ.get("MODERATION_SECRET_KEY"),
-    )
+    app.config.update(config_from_environment(), MODERATION_CLOCK=time.time)
     if config:
         app.config.update(config)
-    if app.config["MODERATION_DB"] != ":memory:":
-        os.makedirs(os.path.dirname(os.path.abspath(app.config["MODERATION_DB"])), exist_ok=True)
+    check_secrets(app.config["MODERATION_WEBHOOK_SECRETS"])
     app.extensions["moderation.engine"] = Engine.from_directory(app.config["MODERATION_RULES"])
-    store = app.extensions["moderation.store"] = Store(app.config["MODERATION_DB"])
-    app.extensions["moderation.moderators"] = ModeratorStore(store)
+    store.init_app(app)
     errors.init_app(app)
     api.init_app(app)
     tools.init_app(app)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, json
-from werkzeug.exceptions import HTTPException
+from flask import Flask, Response, current_app, json
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 
 class ProblemError(Exception):
@@ -34,6 +34,14 @@ class SignatureError(ProblemError):
     status, title = 401, "Bad or missing signature"
 
 
+class UnauthorizedError(ProblemError):
+    status, title = 401, "Sign-in required"
+
+
+class CsrfError(ProblemError):
+    status, title = 400, "Stale form"
+
+
 class NotFoundError(ProblemError):
     status, title = 404, "Not found"
 
@@ -60,7 +68,7 @@ class RateLimitedError(ProblemError):
 
 def problem_response(body: dict, status: int, headers: dict | None = None) -> Response:
     """A response with the one JSON error shape of the service."""
-    response = Response(json.dumps(body), status=status, mimetype="application/problem+json")
+    response = Response(json.dumps(body), status=status, mimetype="application/problem+json", headers={"X-Content-Type-Options": "nosniff"})
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
@@ -76,4 +84,14 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
         body = {"type": "about:blank", "title": error.name, "status": error.code, "detail": error.description}
-        return problem_response(body, error.code or 500)
+        # Keep what the status needs (Allow on a 405, WWW-Authenticate on a 401).
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        return problem_response(body, error.code or 500, headers)
+
+    @app.errorhandler(Exception)
+    def _bug(error: Exception):
+        # Our bug, never the client's: logged in full, answered in the same shape without details.
+        if isinstance(error, HTTPException):
+            return _http(error)
+        current_app.logger.exception("unhandled error")
+        return _http(InternalServerError("the service failed on this request; it is logged"))

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from moderation import Article, Comment, Engine
 
 from .errors import ConflictError, FieldError, RateLimitedError
-from .store import Store, StoredDecision
+from .store import AlreadyStoredError, Store, StoredDecision
 
 AUTHOR_BANNED = {
     "rule": "author_banned",
@@ -24,7 +24,6 @@ AUTHOR_BANNED = {
     "strike": False,
 }
 
-
 NEW_AUTHOR = {
     "rule": "new-author",
     "category": "new_author",
@@ -38,6 +37,9 @@ NEW_AUTHOR = {
     "ban": False,
     "strike": False,
 }
+
+# How often to start over when a concurrent request stores the same comment first.
+RACE_RETRIES = 3
 
 
 @dataclass(frozen=True)
@@ -56,56 +58,84 @@ def iso(moment: datetime) -> str:
 
 def ingest(store: Store, engine: Engine, comment: dict, now: datetime, flood_limit: int = 0) -> Outcome:
     """Decide and store one comment revision, or replay the stored decision for a retry."""
-    existing = store.find_revision(comment["id"], comment["revision"])
-    if existing is not None:
-        if existing["body_hash"] != comment["body_hash"]:
-            raise ConflictError(f"revision {comment['revision']} of comment {comment['id']} was already received with a different body")
-        decision = store.latest_decision(comment["id"], comment["revision"])
-        author_id = comment["author"]["id"]
-        return Outcome(decision, store.active_ban(author_id, iso(now)) is not None, replayed=True)
-    author_id = comment["author"]["id"]
-    if flood_limit and store.count_recent_comments(author_id, iso(now - timedelta(minutes=1))) >= flood_limit:
-        raise RateLimitedError(f"author {author_id} sent more than {flood_limit} comments in a minute", headers={"Retry-After": "60"})
-    article = _article(store, comment)
+    for _ in range(RACE_RETRIES):
+        try:
+            return _ingest_once(store, engine, comment, now, flood_limit)
+        except AlreadyStoredError:
+            # Another worker stored this revision between our read and our write
+            # (the platform retried at once): start over, which replays it.
+            continue
+    raise ConflictError(f"comment {comment['id']} changed while it was being stored; send it again")
+
+
+def _ingest_once(store: Store, engine: Engine, comment: dict, now: datetime, flood_limit: int) -> Outcome:
     stamp = iso(now)
-    if store.active_ban(author_id, stamp) is not None:
-        # Refused at the door: the engine does not run for a banned author.
+    author_id = comment["author"]["id"]
+    revision = comment["revision"] or _next_revision(store, comment)
+    comment = {**comment, "revision": revision}
+    flood_since = iso(now - timedelta(minutes=1)) if flood_limit else None
+    known = store.recall(comment, stamp, flood_since)
+    if known.stored_body_hash is not None:
+        if known.stored_body_hash != comment["body_hash"]:
+            raise ConflictError(f"revision {revision} of comment {comment['id']} was already received with a different body")
+        decision = store.latest_decision(comment["id"], revision)
+        banned = known.author_banned if known.stored_author_id == author_id else store.active_ban(known.stored_author_id, stamp) is not None
+        return Outcome(decision, banned, replayed=True)
+    if flood_limit and known.recent_comments >= flood_limit:
+        raise RateLimitedError(f"author {author_id} sent more than {flood_limit} comments in a minute", headers={"Retry-After": "60"})
+    if known.author_banned:
+        # Refused at the door: the engine does not read a banned author's comment (issue #3).
         with store.transaction() as db:
             store.record_comment(db, comment, stamp)
-            decision = store.record_decision(db, comment["id"], comment["revision"], "reject", "policy", engine.rules_version, [AUTHOR_BANNED], False, False, stamp)
+            decision = store.record_decision(db, comment["id"], revision, "reject", "engine", engine.rules_version, [AUTHOR_BANNED], False, False, stamp)
         return Outcome(decision, author_banned=True, replayed=False)
+    # The engine is pure and takes ~100-200 us: it runs before the write lock is
+    # taken, so the other workers keep writing meanwhile. A ban another worker
+    # records in that window lets this one comment through to the engine.
+    article = _article(store, comment, known.article_version)
     verdict = engine.evaluate(Comment(text=comment["body"], id=comment["id"], article=article, author=author_id))
     reasons = [reason.to_dict() for reason in verdict.reasons]
     policy = engine.author_policy
-    action = verdict.action
-    if policy.hold_new_authors and action == "approve" and not store.has_approved_comment(author_id):
-        # As Coral and WordPress can: a first comment waits for a moderator.
-        reasons.append(NEW_AUTHOR)
-        action = "hold"
-    ban_reason = None
-    if verdict.ban:
-        ban_reason = "the policy bans at once for: " + ", ".join(r.rule for r in verdict.reasons if r.ban)
-    elif verdict.strike and policy.strike_limit:
-        since = iso(now - timedelta(days=policy.strike_window_days))
-        strikes = store.count_strikes(author_id, since) + 1
-        if strikes >= policy.strike_limit:
-            ban_reason = f"{strikes} strikes in {policy.strike_window_days} days"
-    expires = iso(now + timedelta(days=policy.ban_days)) if policy.ban_days else None
     with store.transaction() as db:
+        if comment["article"]["text"] is not None:
+            store.save_article_if_changed(db, comment["article"], stamp)
+        action = verdict.action
+        if policy.hold_new_authors and action == "approve" and not store.has_approved_comment(author_id, db):
+            # As Coral and WordPress can: a first comment waits for a moderator.
+            reasons.append(NEW_AUTHOR)
+            action = "hold"
+        ban_reason = None
+        if verdict.ban:
+            ban_reason = "the policy bans at once for: " + ", ".join(dict.fromkeys(r.rule for r in verdict.reasons if r.ban))
+        elif verdict.strike and policy.strike_limit:
+            # Counted inside the write transaction, so two strikes at once from two workers both count.
+            strikes = store.count_strikes(author_id, iso(now - timedelta(days=policy.strike_window_days)), db) + 1
+            if strikes >= policy.strike_limit:
+                ban_reason = f"{strikes} strikes in {policy.strike_window_days} days"
         store.record_comment(db, comment, stamp)
-        decision = store.record_decision(
-            db, comment["id"], comment["revision"], action, "engine", verdict.rules_version, reasons, verdict.strike, verdict.ban, stamp
-        )
+        decision = store.record_decision(db, comment["id"], revision, action, "engine", verdict.rules_version, reasons, verdict.strike, verdict.ban, stamp)
         if ban_reason:
+            expires = iso(now + timedelta(days=policy.ban_days)) if policy.ban_days else None
             store.record_ban(db, author_id, ban_reason, "engine", comment["id"], stamp, expires)
     return Outcome(decision, author_banned=ban_reason is not None, replayed=False)
 
 
-def _article(store: Store, comment: dict) -> Article | None:
+def _next_revision(store: Store, comment: dict) -> int:
+    """For a platform that sends `edited` instead of numbers: the latest revision again if the body is the same, else the next."""
+    revisions = store.revisions(comment["id"])
+    if not revisions:
+        return 1
+    latest = revisions[-1]
+    return latest["revision"] if latest["body_hash"] == comment["body_hash"] else latest["revision"] + 1
+
+
+def _article(store: Store, comment: dict, version: int | None) -> Article:
     given = comment["article"]
-    if given.get("title") is not None or given.get("text") is not None:
-        return Article(title=given.get("title") or "", text=given.get("text") or "")
-    registered = store.get_article(given["id"])
-    if registered is None:
-        raise FieldError(f"article {given['id']} is not registered: send its title and text, or PUT /v1/articles/{given['id']} first", field="article")
-    return Article(title=registered["title"], text=registered["text"])
+    if given["text"] is not None:
+        return Article(title=given["title"] or "", text=given["text"])
+    registered = store.get_article(given["id"], version) if version is not None else None
+    if registered is not None:
+        return Article(title=registered[0], text=registered[1])
+    if given["title"] is not None:
+        return Article(title=given["title"], text="")
+    raise FieldError(f"article {given['id']} is not registered: send its title and text, or PUT /v1/articles/{given['id']} first", field="article")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import threading
 import urllib.error
 import urllib.request
-import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from .ingest import iso
 from .signing import sign
@@ -25,7 +26,8 @@ def deliver_due(moderators: ModeratorStore, url: str, secret: str, now: datetime
     delivered = failed = 0
     for entry in moderators.due_callbacks(iso(now)):
         body = json.dumps({"type": entry["event"], "data": json.loads(entry["payload"])}).encode()
-        message_id = f"msg_{entry['id']}_{uuid.uuid4().hex[:8]}"
+        # The same id on every retry of one callback, as Standard Webhooks asks, so the platform can drop duplicates.
+        message_id = "msg_" + hashlib.sha256(f"{entry['created_at']}|{entry['id']}".encode()).hexdigest()[:24]
         timestamp = int(now.timestamp())
         request = urllib.request.Request(url, data=body, method="POST", headers={
             "Content-Type": "application/json",
@@ -48,3 +50,16 @@ def deliver_due(moderators: ModeratorStore, url: str, secret: str, now: datetime
             moderators.mark_failed(entry["id"], error, iso(now + backoff(entry["attempts"])))
             failed += 1
     return delivered, failed
+
+
+def deliver_forever(moderators: ModeratorStore, url: str, secret: str, stop: threading.Event, every: float = 1.0, say=print) -> None:
+    """Deliver due callbacks every `every` seconds until `stop` is set."""
+    while not stop.is_set():
+        try:
+            delivered, failed = deliver_due(moderators, url, secret, datetime.now(timezone.utc))
+        except Exception as error:  # noqa: BLE001 (the loop outlives a bad round: the outbox keeps the work)
+            say(f"callback delivery failed this round: {error}")
+            delivered = failed = 0
+        if delivered or failed:
+            say(f"callbacks delivered {delivered}, failed {failed} (retried with backoff)")
+        stop.wait(every)

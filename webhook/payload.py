@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
+from datetime import datetime
 
 from .errors import FieldError
 
 MAX_ID = 200
 MAX_TEXT = 100_000
+# SQLite integers are 64-bit; anything near that is no revision number but a 500 waiting to happen.
+MAX_REVISION = 2**31 - 1
 
 
 def comment_from_json(data: object) -> dict:
-    """A checked comment: id, revision, body, parent_id, created_at, article (id, title?, text?), author."""
+    """A checked comment: id, revision (None: the `edited` flag decides), body, parent_id, created_at, article, author."""
     if not isinstance(data, dict):
         raise FieldError("the body must be a JSON object", field="$")
     comment = {
@@ -19,7 +23,7 @@ def comment_from_json(data: object) -> dict:
         "revision": _revision(data),
         "body": _text(data, "body", MAX_TEXT, required=True),
         "parent_id": _identifier(data, "parent_id", required=False),
-        "created_at": _text(data, "created_at", 64, required=False),
+        "created_at": _moment(data, "created_at"),
     }
     comment["body_hash"] = hashlib.sha256(comment["body"].encode("utf-8")).hexdigest()
     article = data.get("article")
@@ -38,7 +42,7 @@ def comment_from_json(data: object) -> dict:
         "id": _identifier(author, "id", prefix="author."),
         "display_name": _text(author, "display_name", 200, required=False, prefix="author."),
         "email_hash": _text(author, "email_hash", 200, required=False, prefix="author."),
-        "ip": _text(author, "ip", 64, required=False, prefix="author."),
+        "ip": _ip(author),
     }
     return comment
 
@@ -50,13 +54,18 @@ def article_from_json(data: object) -> dict:
     return {"title": _text(data, "title", 1_000, required=True), "text": _text(data, "text", MAX_TEXT, required=True)}
 
 
+def check_identifier(value: str, field: str) -> str:
+    """An id from a URL path, held to the same rules as one in a body."""
+    return _identifier({field: value}, field)
+
+
 def _identifier(data: dict, key: str, required: bool = True, prefix: str = "") -> str | None:
     value = data.get(key)
     if value is None and not required:
         return None
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
-    if not isinstance(value, str) or not value.strip() or len(value) > MAX_ID:
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_ID or not _encodable(value):
         raise FieldError(f"must be a non-empty string of at most {MAX_ID} characters", field=prefix + key)
     return value
 
@@ -69,11 +78,49 @@ def _text(data: dict, key: str, limit: int, required: bool, prefix: str = "") ->
         raise FieldError("must be a non-empty string" if required else "must be a string", field=prefix + key)
     if len(value) > limit:
         raise FieldError(f"must be at most {limit} characters", field=prefix + key)
+    if not _encodable(value):
+        # JSON may carry a lone surrogate ("\ud800"); it is no text and cannot be stored.
+        raise FieldError("must be valid Unicode text (no lone surrogate escapes)", field=prefix + key)
     return value
 
 
-def _revision(data: dict) -> int:
-    value = data.get("revision", 1)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise FieldError("must be a whole number, 1 for the first version and higher for each edit", field="revision")
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _revision(data: dict) -> int | None:
+    edited = data.get("edited", False)
+    if not isinstance(edited, bool):
+        raise FieldError("must be true or false", field="edited")
+    if "revision" not in data or data["revision"] is None:
+        # A platform that only flags edits: the store numbers the revisions by body.
+        return None if edited else 1
+    value = data["revision"]
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_REVISION:
+        raise FieldError(f"must be a whole number from 1 (the first version) to {MAX_REVISION}, higher for each edit", field="revision")
     return value
+
+
+def _moment(data: dict, key: str) -> str | None:
+    value = _text(data, key, 64, required=False)
+    if value is None:
+        return None
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise FieldError("must be an ISO 8601 time, e.g. 2026-11-23T12:00:00Z", field=key) from None
+    return value
+
+
+def _ip(author: dict) -> str | None:
+    value = _text(author, "ip", 64, required=False, prefix="author.")
+    if value is None:
+        return None
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        raise FieldError("must be an IPv4 or IPv6 address", field="author.ip") from None

@@ -9,10 +9,12 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timezone
 
-from flask import (Blueprint, Flask, abort, current_app, g, redirect, render_template, request, session, url_for)
+from flask import Blueprint, Flask, current_app, g, redirect, render_template, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from markupsafe import Markup, escape
-from werkzeug.security import check_password_hash
 
+from .accounts import check_sign_in
+from .errors import CsrfError, FieldError
 from .ingest import iso
 from .review import review as decide
 
@@ -23,14 +25,21 @@ def highlight(text: str, reasons: list) -> Markup:
     """The comment with each reason's evidence span marked, everything escaped."""
     spans = sorted(
         (r["start"], r["end"], r["rule"]) for r in reasons
-        if r.get("start") is not None and r.get("end") is not None and 0 <= r["start"] < r["end"] <= len(text) and r["end"] - r["start"] < len(text)
+        if isinstance(r.get("start"), int) and isinstance(r.get("end"), int) and 0 <= r["start"] < r["end"] <= len(text)
+        and r["end"] - r["start"] < len(text)  # a span over the whole comment marks nothing
     )
-    out, cursor = [], 0
+    merged: list[list] = []
     for start, end, rule in spans:
-        if start < cursor:
-            continue
+        # Overlapping evidence becomes one mark naming every rule, never a mark inside a mark.
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+            merged[-1][2].append(rule)
+        else:
+            merged.append([start, end, [rule]])
+    out, cursor = [], 0
+    for start, end, rules in merged:
         out.append(escape(text[cursor:start]))
-        out.append(Markup('<mark class="evidence" title="{}">{}</mark>').format(rule, text[start:end]))
+        out.append(Markup('<mark class="evidence" title="{}">{}</mark>').format(", ".join(dict.fromkeys(rules)), text[start:end]))
         cursor = end
     out.append(escape(text[cursor:]))
     return Markup("").join(out)
@@ -46,23 +55,26 @@ def _csrf_token() -> str:
     return session["csrf"]
 
 
-@review.before_app_request
-def load_moderator():
-    """Who is signed in, if anyone."""
-    g.signed_in = session.get("moderator")
-
-
 @review.before_request
 def protect():
     """Every page needs a signed-in moderator; every form post needs the session's CSRF token."""
+    # Only the pages read the session: the platform's API never pays for opening one.
+    g.signed_in = session.get("moderator")
     if request.endpoint in ("review.sign_in",):
         pass
     elif not g.signed_in:
         return redirect(url_for("review.sign_in", next=request.path))
     if request.method == "POST":
         sent = request.form.get("csrf", "")
-        if not sent or not secrets.compare_digest(sent, session.get("csrf", "")):
-            abort(400, "the form's CSRF token is missing or stale; reload the page")
+        if not sent or not secrets.compare_digest(sent.encode(), session.get("csrf", "").encode()):
+            raise CsrfError("the form's CSRF token is missing or stale; reload the page")
+
+
+def _same_site(target: str | None, default: str) -> str:
+    """A path on this site to go back to; anything else (another host, "//x") goes to `default`."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
 
 
 @review.route("/sign-in", methods=["GET", "POST"])
@@ -70,12 +82,12 @@ def sign_in():
     """Sign in with a moderator's name and password."""
     error = None
     if request.method == "POST":
-        moderator = current_app.extensions["moderation.moderators"].moderator(request.form.get("name", ""))
-        if moderator and check_password_hash(moderator["password_hash"], request.form.get("password", "")):
+        name = check_sign_in(current_app.extensions["moderation.moderators"], request.form.get("name", ""), request.form.get("password", ""))
+        if name:
+            # A new session on sign-in (no fixation), with a new CSRF token.
             session.clear()
-            session["moderator"] = moderator["name"]
-            target = request.args.get("next", "")
-            return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("review.queue"))
+            session["moderator"] = name
+            return redirect(_same_site(request.args.get("next"), url_for("review.queue")))
         error = "Wrong name or password."
     return render_template("sign_in.html", error=error, csrf=_csrf_token())
 
@@ -98,22 +110,23 @@ def queue():
     for item in items:
         item["author"] = moderators.author_summary(item["author_id"], now)
         item["highlighted"] = highlight(item["body"], item["reasons"])
-    categories = sorted({r["category"] for item in moderators.queue() for r in item["reasons"]})
-    return render_template("queue.html", items=items, categories=categories, category=category, article=article, csrf=_csrf_token())
+    facets = moderators.queue_facets()
+    return render_template("queue.html", items=items, categories=facets["categories"], articles=facets["articles"],
+                           category=category, article=article, csrf=_csrf_token())
 
 
 @review.post("/decide")
 def decide_selected():
     """Approve, reject or ban one comment or a selection (bulk)."""
-    action = request.form.get("action", "")
-    ids = request.form.getlist("comment_id")
-    if not ids:
-        abort(400, "select at least one comment")
-    moderators = current_app.extensions["moderation.moderators"]
-    version = current_app.extensions["moderation.engine"].rules_version
-    for comment_id in ids:
-        decide(moderators, comment_id, action, g.signed_in, _now(), request.form.get("note", ""), None, version)
-    return redirect(request.form.get("back") or url_for("review.queue"))
+    days = request.form.get("ban_days", "").strip()
+    if days and (not days.isdigit() or not 1 <= int(days) <= 36_500):
+        raise FieldError("must be a whole number of days, from 1 to 36500 (empty: until lifted)", field="ban_days")
+    engine = current_app.extensions["moderation.engine"]
+    # A selection is decided all or nothing, in one transaction.
+    decide(current_app.extensions["moderation.moderators"], request.form.getlist("comment_id"), request.form.get("action", ""),
+           g.signed_in, _now(), request.form.get("note", "").strip()[:2_000], int(days) if days else engine.author_policy.ban_days,
+           engine.rules_version)
+    return redirect(_same_site(request.form.get("back"), url_for("review.queue")))
 
 
 @review.get("/authors/<author_id>")
@@ -133,19 +146,37 @@ def audit():
     return render_template("audit.html", entries=current_app.extensions["moderation.moderators"].audit(), csrf=_csrf_token())
 
 
+class PagesSessionInterface(SecureCookieSessionInterface):
+    """Sessions for the moderators' pages only: the platform's API never opens one."""
+
+    def open_session(self, app: Flask, request):
+        """The signed-cookie session on review pages; under /v1/ a null one (opening costs ~30 us a request)."""
+        # Flask opens the session before it matches the URL, so the path decides, not the blueprint.
+        if request.path.startswith("/v1/"):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
+
+
 def init_app(app: Flask) -> None:
     """Register the pages, a session secret and secure headers."""
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secrets.token_hex(32)
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.session_interface = PagesSessionInterface()
     app.register_blueprint(review)
 
     @app.after_request
     def secure_headers(response):
+        if request.blueprint == "api":
+            # JSON for the platform, nosniff set where it is built: page headers mean nothing there.
+            return response
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self'")
+        response.headers.setdefault("Content-Security-Policy", "default-src 'self'; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'")
+        if request.blueprint == "review":
+            # Pages show who said what to whom: never keep them in a shared cache.
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
 

@@ -9,23 +9,42 @@ from pathlib import Path
 
 from moderation import Engine
 
-from .ingest import ingest
+from .ingest import ingest, iso
 from .store import Store
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 ARTICLE_ID = "seed-article"
 
 
+def read_seed_comments(path: Path) -> list[dict]:
+    """The seed comments ({"id", "author", "text"} lines); none if the file is missing, bad lines skipped."""
+    if not path.exists():
+        return []
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            row = json.loads(line) if line.strip() else None
+        except json.JSONDecodeError:
+            continue
+        if isinstance(row, dict) and isinstance(row.get("id"), str) and isinstance(row.get("text"), str) and row["text"].strip():
+            rows.append(row)
+    return rows
+
+
 def load_seed(store: Store, engine: Engine, now: datetime, seeds: Path = SEEDS) -> int:
     """Register the seed article and ingest every seed comment not yet stored; returns how many were added."""
-    title, _, text = (seeds / "article.txt").read_text(encoding="utf-8").partition("\n")
-    store.save_article(ARTICLE_ID, title.strip(), text.strip(), now.isoformat())
+    article = seeds / "article.txt"
+    if article.exists():
+        title, _, text = article.read_text(encoding="utf-8").partition("\n")
+    else:
+        title, text = "Demo article", ""
+    store.save_article(ARTICLE_ID, title.strip(), text.strip(), iso(now))
+    rows = read_seed_comments(seeds / "comments.jsonl")
     added = 0
-    lines = (seeds / "comments.jsonl").read_text(encoding="utf-8").splitlines()
-    for offset, line in enumerate(line for line in lines if line.strip()):
-        row = json.loads(line)
+    for offset, row in enumerate(rows):
         if store.find_revision(row["id"], 1) is not None:
             continue
+        author = str(row.get("author") or "anonymous")
         comment = {
             "id": row["id"],
             "revision": 1,
@@ -35,9 +54,9 @@ def load_seed(store: Store, engine: Engine, now: datetime, seeds: Path = SEEDS) 
             "created_at": None,
             "article": {"id": ARTICLE_ID, "title": None, "text": None},
             "article_id": ARTICLE_ID,
-            "author": {"id": row.get("author", "anonymous"), "display_name": row.get("author", "anonymous")},
+            "author": {"id": author, "display_name": author, "email_hash": None, "ip": None},
         }
-        # Spread the demo over the last hours so the queue has an order.
-        ingest(store, engine, comment, now - timedelta(minutes=5 * (len(lines) - offset)))
+        # Spread the demo over the last hours so the queue has an order, oldest first.
+        ingest(store, engine, comment, now - timedelta(minutes=5 * (len(rows) - offset)))
         added += 1
     return added

@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
+from functools import lru_cache
 
 from .errors import SignatureError
 
 TOLERANCE_SECONDS = 300
 
 
+@lru_cache(maxsize=64)
 def decode_secret(secret: str) -> bytes:
     """A secret's key bytes: "whsec_<base64>" as Standard Webhooks writes it, else the text itself."""
     if secret.startswith("whsec_"):
-        return base64.b64decode(secret[len("whsec_"):])
+        return base64.b64decode(secret[len("whsec_"):], validate=True)
     return secret.encode("utf-8")
+
+
+def check_secrets(secrets: list[str]) -> None:
+    """Fail at start-up, not on the first request, on a secret that cannot be decoded."""
+    for secret in secrets:
+        try:
+            if not decode_secret(secret):
+                raise ValueError
+        except (ValueError, binascii.Error):
+            raise ValueError(f"a webhook secret starting {secret[:8]!r} is empty or not valid base64 after whsec_") from None
 
 
 def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:

@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import secrets
 from datetime import datetime, timezone
 
 from flask import Blueprint, Flask, current_app, g, jsonify, request
 
-from .errors import FieldError, MalformedError, ProblemError
+from .accounts import token_owner
+from .errors import FieldError, MalformedError, UnauthorizedError
 from .ingest import iso
 from .review import review
 
 tools = Blueprint("tools", __name__)
-
-
-class UnauthorizedError(ProblemError):
-    status, title = 401, "Sign-in required"
-
-
-def hash_token(token: str) -> str:
-    """Tokens are stored only as their SHA-256."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def issue_token(moderators, name: str, now: str) -> str:
-    """A new bearer token for a moderator (shown once, stored hashed)."""
-    token = "mod_" + secrets.token_urlsafe(32)
-    moderators.add_token(hash_token(token), name, now)
-    return token
 
 
 def _now() -> datetime:
@@ -41,10 +24,11 @@ def require_token():
     """Every tool call needs `Authorization: Bearer <token>`."""
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
-        raise UnauthorizedError("send Authorization: Bearer <token> (issue one with `moderation user token NAME`)")
-    owner = current_app.extensions["moderation.moderators"].token_owner(hash_token(header[7:].strip()))
+        raise UnauthorizedError("send Authorization: Bearer <token> (issue one with `moderation user token NAME`)",
+                                headers={"WWW-Authenticate": "Bearer"})
+    owner = token_owner(current_app.extensions["moderation.moderators"], header[7:].strip())
     if owner is None:
-        raise UnauthorizedError("unknown token")
+        raise UnauthorizedError("unknown token", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
     g.moderator = owner
 
 
@@ -69,15 +53,25 @@ def review_comment(comment_id: str):
     if not isinstance(body, dict):
         raise FieldError("the body must be a JSON object", field="$")
     ban_days = body.get("ban_days")
-    if ban_days is not None and (isinstance(ban_days, bool) or not isinstance(ban_days, int) or ban_days < 1):
-        raise FieldError("must be a whole number of days, 1 or more", field="ban_days")
+    if ban_days is not None and (isinstance(ban_days, bool) or not isinstance(ban_days, int) or not 1 <= ban_days <= 36_500):
+        raise FieldError("must be a whole number of days, from 1 to 36500", field="ban_days")
     note = body.get("note", "")
-    if not isinstance(note, str):
-        raise FieldError("must be a string", field="note")
+    if not isinstance(note, str) or len(note) > 2_000:
+        raise FieldError("must be a string of at most 2000 characters", field="note")
+    action = body.get("action")
+    if not isinstance(action, str):
+        raise FieldError("must be one of approve, reject, ban, unban", field="action")
     app = current_app
-    decision = review(app.extensions["moderation.moderators"], comment_id, body.get("action"), g.moderator, _now(), note, ban_days,
-                      app.extensions["moderation.engine"].rules_version)
-    return jsonify({"decision_id": decision.id, "comment_id": comment_id, "action": decision.action, "decided_by": decision.decided_by})
+    decisions = review(app.extensions["moderation.moderators"], [comment_id], action, g.moderator, _now(), note, ban_days,
+                       app.extensions["moderation.engine"].rules_version)
+    decision = decisions[0] if decisions else None
+    return jsonify({
+        "comment_id": comment_id,
+        "review": action,
+        "action": decision.action if decision else None,
+        "decision_id": decision.id if decision else None,
+        "decided_by": f"moderator:{g.moderator}",
+    })
 
 
 def init_app(app: Flask) -> None:
