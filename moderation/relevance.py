@@ -1,53 +1,108 @@
-"""Bearing on the subject: how far a comment shares the article's distinctive vocabulary.
+"""Bearing on the subject: whether a comment shares the article's distinctive vocabulary.
 
-The article is profiled once: its words, lightly stemmed ("Iranian" and
-"Iran", "militias" and "militia" meet), weighted by how much they say about
-this article: names it uses mid-sentence weigh most, title words next,
-words it repeats a little, common English nothing. A comment bears on the
-subject when the weights of the distinct stems it shares reach the
-threshold, when it refers to the post itself ("the author", "this article"),
-or when it quotes a run of the article's words. Short replies are exempt,
-and a comment that calls itself off topic is off topic.
+The article is profiled once. Its words are lightly stemmed ("Iranian" and
+"Iran", "militias" and "militia" meet) and weighed by what they say about
+this article: its names (and other names of the same places, "Tehran" for
+Iran) most, then its title words and its less common words, while everyday
+English ("time", "people", "state") weighs little or nothing. Words of a news
+field the article is about (war, diplomacy, religion ...) weigh a little too,
+so "they will turn those weapons on our soldiers" bears on an article about a war.
+
+A comment bears on the subject when the weights of the different stems it
+shares reach the threshold, when it quotes a run of the article's words, or
+when it refers to the post itself ("the author", "this article") or to the
+comment rules. Short comments and replies to other commenters are exempt; a
+comment that calls itself off topic is off topic whatever it shares.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib import resources
+from types import MappingProxyType
+from typing import Mapping
 
 import ahocorasick_rs
 
+from .errors import RuleFileError
+from .language import FUNCTION_WORDS, is_everyday_english, reads_as_english
 from .model import Article
 from .normalize import Text, normalize
-from .settings import number, strings, word_list
+from .settings import number, strings
 from .signal import Signal
 
-_WORD = re.compile(r"[a-z][a-z']+")
-_ORIGINAL_WORD = re.compile(r"[A-Za-z][A-Za-z']+")
-_STOPWORDS = word_list("stopwords")
-_ENDINGS = ("ians", "ian", "ies", "ing", "ers", "ed", "es", "er", "is", "s", "i")
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_MENTION = re.compile(r"(?<![\w@])@\w")
+_LINK = re.compile(r"\S*(?:://|www\.)\S*")
+_QUOTED = re.compile(r'"([^"]{12,})"')  # folding makes every double quotation mark '"'
+_STEM_CACHE_LIMIT = 50_000
+_TITLE_SHOWN = 60
+
+_SUFFIXES = (
+    "ings", "ing", "ians", "ian", "ists", "ist", "isms", "ism", "ments", "ment", "ions", "ion",
+    "ical", "ics", "ic", "ies", "ers", "er", "ed", "es", "ans", "an", "ish", "ity", "ive", "s",
+)
+# Endings after which a final vowel goes too: "Syria"/"Syrian", "militia"/"militias".
+_NOUN_ENDINGS = frozenset(("ians", "ian", "ans", "an", "ies", "es", "s", ""))
+# Endings that make a new word ("jihadist"): they need a longer stem ("assist" keeps its "ist").
+_DERIVATIONAL = frozenset(("ists", "ist", "isms", "ism", "ments", "ment", "ions", "ion", "ical", "ics", "ic", "ity", "ive"))
 
 
 def stem(word: str) -> str:
-    """A light stem: possessives and common endings off ("militias" -> "militia", "Iraqi" -> "iraq")."""
-    word = word.split("'")[0]
-    if word.endswith("ies") and len(word) > 5:
-        return word[:-3] + "y"  # "libraries" meets "library"
-    for ending in _ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= 3:
-            return word[: -len(ending)]
+    """A light stem: possessive, one common ending and final vowels off ("Iranians" -> "iran", "Iraqi" -> "iraq")."""
+    word = original = word.split("'", 1)[0]
+    removed = ""
+    for suffix in _SUFFIXES:
+        shortest = 4 if suffix in _DERIVATIONAL else 3
+        if word.endswith(suffix) and len(word) - len(suffix) >= shortest and not (suffix == "s" and _keeps_its_s(word)):
+            word, removed = word[: -len(suffix)], suffix
+            break
+    if removed in _NOUN_ENDINGS:
+        # "Syria"/"Syrian" and "America"/"American" differ in a final vowel once the ending is off.
+        while len(word) > 3 and word[-1] in "aeiouy":
+            word = word[:-1]
+    if word in FUNCTION_WORDS and word != original:
+        # "allies" and "areas" are not "all" and "are": keep the singular.
+        return original[:-3] + "y" if original.endswith("ies") else original.removesuffix("s")
     return word
+
+
+def _keeps_its_s(word: str) -> bool:
+    # "witness", "status", "basis" and "ISIS" are not plurals; "Iraqis" and "Sunnis" are.
+    return word[-2] in "su" or (word[-2] == "i" and len(word) <= 5)
+
+
+def _data_lines(name: str) -> list[str]:
+    listing = resources.files(__package__).joinpath(f"data/{name}.txt").read_text(encoding="utf-8")
+    return [line for line in listing.splitlines() if line.strip() and not line.startswith("#")]
+
+
+# Other names of one place or group: "iran iranian persia tehran ...".
+_NAME_GROUPS = tuple(tuple(line.split()) for line in _data_lines("name_groups"))
+# Fields of news vocabulary: "war: war fight battle enemy ...".
+_FIELDS = tuple(tuple(line.split(":", 1)[1].split()) for line in _data_lines("topic_fields"))
 
 
 @dataclass(frozen=True)
 class ArticleProfile:
-    """An article's distinctive stems with their weights, and its word sequence for quotes."""
+    """What relevance needs of one article, computed once: weighed stems, names, quotable runs."""
 
     title: str
-    weights: dict
-    quote_runs: frozenset
-    vocabulary: frozenset
-    forms: dict  # each distinctive word as the article spells it -> its stem
+    # Stem -> weight of each word that says something about the article.
+    weights: Mapping[str, float]
+    # Names that are also everyday words ("Lake"): they count only when a comment writes
+    # that very word with a capital ("Lake's reporting", not "the lake" nor "the Lakers").
+    capital_names: frozenset[str]
+    capital_name_words: frozenset[str]
+    # One Aho-Corasick automaton finds, in a single pass over a comment, the
+    # article's stems, its multi-word names and the words that refer to the
+    # post; kinds[i] is (kind, value) of pattern i.
+    automaton: ahocorasick_rs.AhoCorasick = field(compare=False, repr=False)
+    kinds: tuple[tuple[str, str], ...] = field(compare=False, repr=False)
+    # Every run of `quote_words` words of the article, joined by spaces.
+    quotes: frozenset[str] = field(compare=False, repr=False)
 
 
 class RelevanceDetector:
@@ -56,96 +111,229 @@ class RelevanceDetector:
     rule_ids = ("off-topic",)
 
     def __init__(self, config: dict, source: str):
-        self.min_words = int(number(config, "relevance", "min_words", source))
-        self.threshold = number(config, "relevance", "threshold", source)
+        self.min_words = int(number(config, "relevance", "min_words", source, low=1))
+        self.threshold = number(config, "relevance", "threshold", source, low=0.1)
         self.name_weight = number(config, "relevance", "name_weight", source)
         self.title_weight = number(config, "relevance", "title_weight", source)
-        self.repeated_weight = number(config, "relevance", "repeated_word_weight", source)
-        self.quote_words = int(number(config, "relevance", "quote_words", source))
-        post_words = strings(config, "relevance", "post_words", source)
+        self.title_everyday_weight = number(config, "relevance", "title_everyday_weight", source)
+        self.word_weight = number(config, "relevance", "word_weight", source)
+        self.repeated_word_weight = number(config, "relevance", "repeated_word_weight", source)
+        self.repeated_min = int(number(config, "relevance", "repeated_min_count", source, low=2))
+        self.common_word_weight = number(config, "relevance", "common_word_weight", source)
+        self.common_min = int(number(config, "relevance", "common_min_count", source, low=1))
+        self.field_weight = number(config, "relevance", "field_word_weight", source)
+        self.field_min = int(number(config, "relevance", "field_min_count", source, low=1))
+        self.quote_words = int(number(config, "relevance", "quote_words", source, low=2))
+        self.marker_window = int(number(config, "relevance", "off_topic_marker_window", source, low=1))
+        self._post_phrases = tuple(normalize(p).folded for p in strings(config, "relevance", "post_words", source))
         markers = strings(config, "relevance", "off_topic_markers", source)
-        # One Aho-Corasick pass finds both kinds of phrase.
-        self._phrases = list(post_words) + list(markers)
-        self._is_marker = [False] * len(post_words) + [True] * len(markers)
-        self._automaton = ahocorasick_rs.AhoCorasick(self._phrases) if self._phrases else None
+        if not markers:
+            raise RuleFileError(source, "must list at least one phrase", field="relevance.off_topic_markers")
+        self._markers = ahocorasick_rs.AhoCorasick(
+            [normalize(marker).folded for marker in markers], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+        )
+        self.background = frozenset(stem(name) for name in strings(config, "relevance", "background_names", source))
         self._stems: dict[str, str] = {}
 
-    def _stem(self, word: str) -> str:
-        # Stemming is pure and comments share a vocabulary: remember each word's
-        # stem (bounded, so a flood of unique words cannot grow it without limit).
-        found = self._stems.get(word)
-        if found is None:
-            found = stem(word)
-            if len(self._stems) < 50_000:
-                self._stems[word] = found
-        return found
-
     def profile(self, article: Article) -> ArticleProfile:
-        """Weights of the article's distinctive stems, computed once per article."""
+        """Weights of the article's distinctive stems and its quotable runs, computed once per article."""
         body = normalize(article.text).folded
-        counts: dict[str, int] = {}
-        for word in _WORD.findall(body):
-            if word not in _STOPWORDS:
-                key = stem(word)
-                counts[key] = counts.get(key, 0) + 1
-        weights = {key: self.repeated_weight for key, count in counts.items() if count >= 2}
-        # Names: capitalised away from the start of a sentence, and not a common word.
-        for match in re.finditer(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z']+|[A-Z]{2,})\b", article.text):
-            word = normalize(match.group(1)).folded
-            if word not in _STOPWORDS and len(word) > 2:
-                weights[stem(word)] = max(weights.get(stem(word), 0), self.name_weight)
-        for word in _WORD.findall(normalize(article.title).folded):
-            if word not in _STOPWORDS:
-                weights[stem(word)] = max(weights.get(stem(word), 0), self.title_weight)
-        words = [w for w in _WORD.findall(body)]
-        runs = frozenset(" ".join(words[i:i + self.quote_words]) for i in range(len(words) - self.quote_words + 1))
-        forms = {w: stem(w) for w in set(words) if stem(w) in weights}
-        return ArticleProfile(article.title, weights, runs, frozenset(words), forms)
-
-    def _quotes(self, words: list[str], profile: ArticleProfile) -> bool:
-        """Whether the comment quotes a run of `quote_words` words of the article."""
-        run = 0
-        for index, word in enumerate(words):
-            run = run + 1 if word in profile.vocabulary else 0
-            if run >= self.quote_words and " ".join(words[index - self.quote_words + 1:index + 1]) in profile.quote_runs:
-                return True
-        return False
+        body_words = _WORD.findall(body)
+        title_words = [w for w in _WORD.findall(normalize(article.title).folded) if w not in FUNCTION_WORDS]
+        content = [w for w in body_words if w not in FUNCTION_WORDS] + title_words
+        counts = Counter(stem(w) for w in content)
+        everyday = {stem(w) for w in content if is_everyday_english(w)}
+        names, phrases = _names(article.text)
+        weights: dict[str, float] = {}
+        sources = set(content)  # every word whose stem may be weighed, as written
+        for words in _FIELDS:
+            if sum(1 for key in {stem(word) for word in words} if key in counts) >= self.field_min:
+                weights.update((stem(word), self.field_weight) for word in words)
+                sources.update(words)
+        for key, count in counts.items():
+            if len(key) < 3 or key.isdigit() or key in FUNCTION_WORDS:
+                continue  # "al" of al-Amiri, numbers, and stems such as "are" of "areas" say nothing
+            if key in self.background or key not in names and key in everyday:
+                weight = self.common_word_weight if count >= self.common_min else 0
+            elif key in names:
+                weight = self.name_weight
+            else:
+                weight = self.repeated_word_weight if count >= self.repeated_min else self.word_weight
+            weights[key] = max(weights.get(key, 0), weight)
+        for word in title_words:
+            weight = self.title_everyday_weight if is_everyday_english(word) else self.title_weight
+            weights[stem(word)] = max(weights.get(stem(word), 0), weight)
+        capital_names = {key: {word} for key, word in names.items() if is_everyday_english(word)}
+        # Other names of the places and groups the article names ("Tehran" for "Iran").
+        for group in _NAME_GROUPS:
+            if any(stem(word) in names and stem(word) not in self.background for word in group):
+                sources.update(group)
+                for word in group:
+                    weights[stem(word)] = self.name_weight
+                    if is_everyday_english(word):  # "Jordan", "Turkey": names only with a capital
+                        capital_names.setdefault(stem(word), set()).add(word)
+        weights = {key: weight for key, weight in weights.items() if weight > 0 and key not in FUNCTION_WORDS}
+        # A pattern that is two kinds at once keeps the first kind given here.
+        patterns: dict[str, tuple[str, str]] = {}
+        for phrase in self._post_phrases:
+            patterns.setdefault(phrase, ("post", phrase))
+        for phrase in phrases:
+            patterns.setdefault(phrase, ("name", phrase))
+        for key in weights:
+            patterns.setdefault(key, ("stem", key))
+        # A stem is found as the start of a comment's word, but "ally" does not start "allies".
+        for word in sources:
+            key = stem(word)
+            if key in weights:
+                for form in (word, word[:-1] + "ies") if word.endswith("y") else (word,):
+                    if not form.startswith(key):
+                        patterns.setdefault(form, ("stem", key))
+        size = self.quote_words
+        return ArticleProfile(
+            title=article.title.strip(),
+            weights=MappingProxyType(weights),
+            capital_names=frozenset(capital_names),
+            capital_name_words=frozenset(word for words in capital_names.values() for word in words),
+            # Leftmost-longest: "the post" is read as itself, not as the stem "post". A DFA
+            # scans fastest, and for a few hundred patterns it stays small.
+            automaton=ahocorasick_rs.AhoCorasick(
+                list(patterns), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest, implementation=ahocorasick_rs.Implementation.DFA
+            ),
+            kinds=tuple(patterns.values()),
+            quotes=frozenset(" ".join(body_words[i : i + size]) for i in range(len(body_words) - size + 1)),
+        )
 
     def detect(self, text: Text, profile: ArticleProfile | None) -> list[Signal]:
         """An off-topic signal when a long enough comment does not bear on the article."""
         if profile is None or not profile.weights:
             return []
-        folded = text.folded
-        if folded.lstrip().startswith("@"):
-            return []  # a reply answers a comment in the thread, not the article
-        words = _WORD.findall(folded)
-        if len(words) < self.min_words:
+        folded, original = text.folded, text.original
+        marker = self._declared_off_topic(folded)
+        if marker:
+            first, last, shown = text.evidence(*marker)
+            return [Signal("off-topic", first, last, shown, f"the comment says itself that it is off topic ('{shown}')")]
+        if len(folded.split(None, self.min_words)) <= self.min_words or ("@" in folded and _MENTION.search(folded)):
+            return []  # short reactions, and replies that answer a commenter rather than the article
+        if ("://" in folded or "www." in folded) and len(_LINK.sub(" ", folded).split()) < self.min_words:
+            return []  # a link with a few words of caption: the link is judged elsewhere
+        shared: dict[str, str] = {}  # stem or name -> the comment's word for it
+        score = 0.0
+        for index, start, end in profile.automaton.find_matches_as_indexes(folded):
+            if start > 0 and folded[start - 1].isalnum():
+                continue  # a pattern must start where a word starts
+            kind, value = profile.kinds[index]
+            if kind == "stem":
+                word = _WORD.match(folded, start).group()
+                key = self._stem(word)
+                if key in shared or key not in profile.weights or word in FUNCTION_WORDS:
+                    continue
+                if key in profile.capital_names:
+                    word = word.split("'", 1)[0]
+                    if word not in profile.capital_name_words or word.capitalize() not in original:
+                        continue
+                shared[key] = text.evidence(start, start + len(word))[2]
+                score += profile.weights[key]
+            elif end < len(folded) and folded[end].isalnum():
+                continue  # ... and a phrase must end where a word ends
+            elif kind == "post":
+                return []  # it talks about the post or the comment rules
+            elif value not in shared:
+                shared[value] = value
+                score += self.name_weight
+            if score >= self.threshold:
+                return []
+        # Quotes are looked for between quotation marks only: a comment that quotes
+        # without them nearly always names the article's people and places as well.
+        if '"' in folded and any(self._quotes(_WORD.findall(quoted), profile) for quoted in _QUOTED.findall(folded)):
             return []
-        refers_to_post = False
-        for index, start, end in self._automaton.find_matches_as_indexes(folded, overlapping=True) if self._automaton else ():
-            if (start > 0 and folded[start - 1].isalnum()) or (end < len(folded) and folded[end].isalnum()):
-                continue
-            if self._is_marker[index]:
-                first, last, shown = text.evidence(start, end)
-                return [Signal("off-topic", first, last, shown, "the comment says it is off topic")]
-            refers_to_post = True
-        if refers_to_post:
-            return []
-        distinct = set(words)
-        distinct -= _STOPWORDS
-        # Words spelled as in the article settle most on-topic comments with set
-        # operations alone; only the rest are stemmed ("Iranians" meets "Iran").
-        exact = distinct & profile.forms.keys()
-        score = sum(profile.weights[profile.forms[w]] for w in {profile.forms[w]: w for w in exact}.values())
-        if score >= self.threshold:
-            return []
-        stems = {self._stem(w) for w in distinct}
-        score = sum(profile.weights.get(s, 0) for s in stems)
-        if score >= self.threshold:
-            return []
-        if self._quotes(words, profile):
-            return []
-        shared = sorted(s for s in stems if s in profile.weights)
-        what = f"shares only {', '.join(shared)}" if shared else "shares no distinctive words"
-        return [Signal("off-topic", 0, len(text.original), text.original, f"{what} with the article '{profile.title[:60]}' (score {score:g} of {self.threshold:g})")]
+        if not reads_as_english(folded) or _mostly_other_script(original):
+            return []  # the language check holds it; its words cannot be weighed against the article's
+        if shared:
+            found = ", ".join(f"'{word}'" for word in shared.values())
+            what = f"shares only {found} (weight {score:g} of {self.threshold:g}) with"
+        else:
+            what = "shares no distinctive words with"
+        title = profile.title if len(profile.title) <= _TITLE_SHOWN else profile.title[:_TITLE_SHOWN].rstrip() + "…"
+        return [Signal("off-topic", 0, len(original), original, f"{what} the article '{title}'")]
 
+    def _quotes(self, words: list[str], profile: ArticleProfile) -> bool:
+        """Whether the comment repeats a run of the article's words that says something.
+
+        The run must be `quote_words` words or longer and hold two words that are
+        not function words: "the worst is yet to come" does, "in the face of" does not.
+        """
+        size = self.quote_words
+        start = None
+        for index in range(len(words) - size + 1):
+            if " ".join(words[index : index + size]) not in profile.quotes:
+                start = None
+                continue
+            start = index if start is None else start
+            if sum(1 for word in words[start : index + size] if word not in FUNCTION_WORDS) >= 2:
+                return True
+        return False
+
+    def _declared_off_topic(self, folded: str) -> tuple[int, int] | None:
+        """Where, near its start, the comment says it is off topic ("Off topic, but ..."), if it does."""
+        window = folded[: self.marker_window + 20]
+        for _, start, end in self._markers.find_matches_as_indexes(window):
+            if start >= self.marker_window or _inside_word(window, start, end):
+                continue
+            if window[max(0, start - 4) : start] in ("not ", "n't "):
+                continue  # "this is not off topic"
+            return start, end
+        return None
+
+    def _stem(self, word: str) -> str:
+        # Comments share a vocabulary: remember each word's stem, up to a bound
+        # so that a flood of unique words cannot grow the table without limit.
+        found = self._stems.get(word)
+        if found is None:
+            found = stem(word)
+            if len(self._stems) < _STEM_CACHE_LIMIT:
+                self._stems[word] = found
+        return found
+
+
+_CAPITALISED_RUN = re.compile(r"(?<![\w'’])[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”(\[]\s*|\n\s*)$")
+
+
+def _names(text: str) -> tuple[dict[str, str], set[str]]:
+    """The article's names (stem -> word) and its multi-word names made of everyday words.
+
+    A name is a word capitalised mid-sentence that is not an everyday word
+    ("Amiri", "Iraqi"), or an everyday word capitalised standing alone and never
+    written in lowercase ("told Lake"); "State" in "Islamic State" is not one,
+    but "Human Rights Watch" is a name as a whole.
+    """
+    names: dict[str, str] = {}
+    phrases: set[str] = set()
+    lowercase = set(re.findall(r"(?<![\w'’-])[a-z]+", text))
+    for run in _CAPITALISED_RUN.finditer(text):
+        parts = [normalize(part).folded.split("'")[0] for part in run.group().split()]
+        if _SENTENCE_START.search(text, max(0, run.start() - 3), run.start()):
+            parts = parts[1:]  # a capital that only starts a sentence says nothing
+        for part in parts:
+            if part in FUNCTION_WORDS:
+                continue
+            if not is_everyday_english(part) or (len(parts) == 1 and part not in lowercase):
+                names[stem(part)] = part
+        if len(parts) > 1 and all(is_everyday_english(part) for part in parts):
+            phrases.add(" ".join(parts))
+    return names, phrases
+
+
+def _mostly_other_script(original: str) -> bool:
+    """Whether a third or more of the comment is outside ASCII (Cyrillic, Arabic, CJK ...)."""
+    return not original.isascii() and len(_NON_ASCII.findall(original)) * 3 >= len(original)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _inside_word(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] begins or ends in the middle of a word."""
+    return (start > 0 and text[start].isalnum() and text[start - 1].isalnum()) or (
+        end < len(text) and text[end - 1].isalnum() and text[end].isalnum()
+    )

@@ -1,167 +1,318 @@
-"""Spam: adverts, scams and link farms; unvetted links and self-promotion in on-topic comments.
+"""Spam, unvetted links and self-promotion: comments that sell, farm links or point off-site.
 
-Spam is scored from several weak signals, because no single one decides:
-commercial or scam vocabulary in any language, money offered at a rate,
-calls to action, links to unknown sites (several of them: a link farm) and
-text pasted over and over. Past the threshold it is spam. Below it, a
-shortened or unknown link still goes to a moderator, and so does promoting
-one's own blog or podcast.
+No single sign makes a comment spam: "bitcoin", a link or a dollar figure each
+turn up in honest comments. So spam is scored: each sign adds the weight the
+rules give it (advertising and scam vocabulary in any language, money offered
+at a rate, calls to action, links to unknown sites, several of them, text
+pasted over and over), and past the threshold the comment is spam, with one
+reason naming its strongest evidence. Below the threshold, a shortened link or
+a link to an unknown site still goes to a moderator, and so does promoting
+one's own blog, podcast or book.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import dataclass
 
 import ahocorasick_rs
 
-from .normalize import Text
-from .settings import number, strings
+from .errors import RuleFileError
+from .normalize import Text, normalize
+from .settings import number, strings, word_list
 from .signal import Signal
 
+_SPAM_RULES = ("spam-advert", "spam-scam", "spam-link-farm", "spam-repeated-text")
+
+# Top-level domains a bare "name.tld" (no http, no www) is read as a link for.
+# Those that are also short English words ("in", "it", "me", "us", "is", "to")
+# are left out: "...in Iraq.It was" is a missing space, not a link.
+_TLDS = (
+    "com net org info biz edu gov mil int co io ly gl ru su uk de fr es nl pl ca au cn jp eu ch se"
+    " xyz top club online site live shop store pro app win bid loan click vip icu buzz cc pw tv ws news"
+    " blog tech space website link today money cash bet casino pharmacy"
+).split()
 _LINK = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"')]+|\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|net|org|biz|info|ru|xyz|co|io|us|uk|de|top|club|online|site|live|ly|gl|me|tv|cc|su|pw|win|bid|shop|store|pro|app)\b(?:/[^\s<>\"')]*)?"
+    r"(?:https?://|www\.)[^\s<>\"'()\[\]{}|]+"
+    r"|(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:" + "|".join(_TLDS) + r")\b(?:/[^\s<>\"'()\[\]{}|]*)?"
 )
-_LINK_HINTS = ("http", "www.", ".com", ".net", ".org", ".biz", ".info", ".ru", ".xyz", ".co", ".io", ".ly", ".gl", ".us", ".uk", ".de", ".top", ".club", ".online", ".site", ".live", ".me", ".tv", ".cc", ".su", ".pw", ".win", ".bid", ".shop", ".store", ".pro", ".app")
-# Money offered at a rate, or multiplied: "$87/hour", "$500 a day", "turn $200 into $5,000".
+# Cheap signs that a comment may hold a link: only the words holding them are read.
+_LINK_HINTS = ["://", "www."] + [f".{tld}" for tld in _TLDS]
+_SCHEME = re.compile(r"^(?:https?://)?(?:www\d?\.)?")
+
+# Money offered at a rate or multiplied ("$87/hour", "$500 a day", "turn $200
+# into $5,000", "3000 рублей в день"); read on the original text because
+# folding turns "€" and "£" into letters.
+_AMOUNT = r"(?:[$€£]\s?\d[\d,.]*\s?k?|\d[\d,.]*\s?k?\s?(?:\$|€|£|usd|eur|gbp|dollars?|euros?|pounds|рублей|руб\.?|rubles?))"
 _MONEY = re.compile(
-    r"[$€£]\s?\d[\d,.]*\s*(?:k\b)?\s*(?:/|per|an?|every)\s*(?:hour|hr|day|week|month|night)\b"
-    r"|\bturn\s+[$€£]?\d[\d,.]*\s+into\s+[$€£]?\d|\b\d[\d ]*\s*(?:рублей|руб)\b"
-    r"|\bmakes?\s+[$€£]\d[\d,.]*"
+    rf"{_AMOUNT}\s*(?:/|per\b|an?\b|each\b|every\b|в|за|in\s+(?:a|one|\d+)|por|pro|par|al|a\s+la)\s*"
+    r"(?:hours?|hr|h|days?|daily|weeks?|months?|день|неделю|месяц|час|d[ií]a|semana|m[eê]s|tag|woche|monat|jour|mois)\b"
+    rf"|\bturn\w*\s+(?:your\s+)?{_AMOUNT}\s+into\s+{_AMOUNT}"
+    rf"|\b(?:make|makes|made|making|earn|earns|earned|earning|get|paid|заработ\w*)\s+(?:up\s+to\s+|over\s+|from\s+|от\s+)?{_AMOUNT}",
+    re.IGNORECASE,
 )
-_REPEATED_WORD = re.compile(r"\b(\w+)(?:\W+\1\b){9,}")
-_SENTENCE = re.compile(r"[^.!?\n]{20,}")
+_MONEY_CONTEXT = 40
+# Amounts without a currency sign ("5000 рублей", "500 dollars") are found by these
+# words in the phrase scan; amounts with one by looking for the sign.
+_MONEY_HINTS = ["usd", "eur", "dollars", "euros", "рублей", "руб", "rubles"]
+
+# Pasted text covering `repeated_phrase_share` (0.4) of a comment always holds
+# one of five evenly spaced samples.
+_REPEAT_SAMPLES = 5
+_REPEAT_SAMPLE_CHARS = 12
+_TOKEN = re.compile(r"\w+(?:'\w+)?")
+_FUNCTION_WORDS = word_list("function_words")
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """One sign of spam: its weight, the rule it speaks for, and where it is in the original text."""
+
+    weight: float
+    rule: str | None
+    start: int
+    end: int
+    what: str
 
 
 class SpamDetector:
     """Scores a comment for spam; below the threshold, flags unvetted links and self-promotion."""
 
-    rule_ids = ("spam", "unvetted-link", "self-promotion")
+    rule_ids = _SPAM_RULES + ("unvetted-link", "self-promotion")
 
     def __init__(self, config: dict, source: str):
-        self.threshold = number(config, "spam", "threshold", source)
-        self.phrase_weight = number(config, "spam", "phrase_weight", source)
+        self.threshold = number(config, "spam", "threshold", source, low=0.1)
         self.link_weight = number(config, "spam", "unknown_link_weight", source)
-        self.link_farm_links = int(number(config, "spam", "link_farm_links", source))
+        self.suspicious_tld_weight = number(config, "spam", "suspicious_tld_weight", source)
+        self.link_farm_sites = int(number(config, "spam", "link_farm_sites", source, low=2))
         self.link_farm_weight = number(config, "spam", "link_farm_weight", source)
         self.money_weight = number(config, "spam", "money_weight", source)
-        self.repeat_weight = number(config, "spam", "repeated_text_weight", source)
-        self.trusted = strings(config, "spam", "trusted_domains", source)
-        self.shorteners = frozenset(strings(config, "spam", "shorteners", source))
-        phrases = strings(config, "spam", "phrases", source)
-        promotion = strings(config, "spam", "self_promotion", source)
-        # One Aho-Corasick pass finds spam phrases, self-promotion and link hints together.
-        self._words = list(phrases) + list(promotion) + list(_LINK_HINTS)
-        self._kinds = ["phrase"] * len(phrases) + ["promotion"] * len(promotion) + ["link"] * len(_LINK_HINTS)
-        self._automaton = ahocorasick_rs.AhoCorasick(self._words)
+        self.repeated_weight = number(config, "spam", "repeated_text_weight", source)
+        self.repeated_word_copies = int(number(config, "spam", "repeated_word_copies", source, low=2))
+        self.repeated_word_share = number(config, "spam", "repeated_word_share", source, high=1)
+        self.repeated_phrase_copies = int(number(config, "spam", "repeated_phrase_copies", source, low=2))
+        self.repeated_phrase_words = int(number(config, "spam", "repeated_phrase_words", source, low=2))
+        self.repeated_phrase_share = number(config, "spam", "repeated_phrase_share", source, high=1)
+        self.trusted = _domains(strings(config, "spam", "trusted_domains", source))
+        self.shorteners = frozenset(_domains(strings(config, "spam", "shorteners", source)))
+        self.suspicious_tlds = frozenset(tld.lstrip(".") for tld in strings(config, "spam", "suspicious_tlds", source))
+        # One Aho-Corasick pass over the folded text finds every phrase of every
+        # kind, and the hints that a link may be present.
+        patterns: list[str] = []
+        self._meaning: list[tuple[str, float, str | None, str]] = []  # kind, weight, rule, label
+        for group in _groups(config, source):
+            for phrase in group["phrases"]:
+                patterns.append(normalize(phrase).folded)
+                self._meaning.append(("spam", group["weight"], group["rule"], group["what"]))
+        for key, kind in (("own_channel", "promotion"), ("authoring", "authoring"), ("not_promotion", "ignore")):
+            for phrase in strings(config, "spam", key, source):
+                patterns.append(normalize(phrase).folded)
+                self._meaning.append((kind, 0.0, None, key))
+        self._phrase_count = len(patterns)
+        patterns.extend(_LINK_HINTS)
+        self._money_hint_from = len(patterns)
+        patterns.extend(normalize(hint).folded for hint in _MONEY_HINTS)
+        # Leftmost-longest: "online casino" is read as one phrase, not also as "casino".
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest, implementation=ahocorasick_rs.Implementation.DFA
+        )
 
     def detect(self, text: Text) -> list[Signal]:
-        """A spam signal past the threshold; otherwise unvetted-link and self-promotion signals."""
+        """One spam signal past the threshold; otherwise unvetted-link and self-promotion signals."""
         folded = text.folded
-        score = 0.0
-        evidence: list[tuple[float, int, int, str]] = []
-        found_kinds = self._scan(folded)
-        # Folding reads Cyrillic look-alikes as Latin letters; spam in Russian
-        # is matched on the original text, lowercased.
-        lowered = text.original.lower()
-        if not lowered.isascii() and len(lowered) == len(text.original) and text.offsets is None:
-            for kind, start, end in self._scan(lowered):
-                if kind == "phrase" and not lowered[start:end].isascii():
-                    found_kinds.append((kind, start, end))
-        promotion = None
-        has_link_hint = False
-        seen_phrases: set[str] = set()
-        for kind, start, end in found_kinds:
-            if kind == "phrase":
-                # Each phrase counts once: "the casino … their casino" is one signal.
-                phrase = (lowered if not folded[start:end].isascii() else folded)[start:end]
-                if phrase in seen_phrases:
-                    continue
-                seen_phrases.add(phrase)
-                score += self.phrase_weight
-                evidence.append((self.phrase_weight, start, end, "spam phrase"))
+        evidence: list[_Evidence] = []
+        promotion: tuple[int, int] | None = None
+        authoring: tuple[int, int] | None = None
+        link_hints: list[int] = []
+        money_hints: list[int] = []
+        seen: set[str] = set()
+        for index, start, end in self._automaton.find_matches_as_indexes(folded):
+            if index >= self._money_hint_from:
+                money_hints.append(text.span(start, end)[0])
+                continue
+            if index >= self._phrase_count:
+                link_hints.append(start)
+                continue
+            if _inside_word(folded, start, end):
+                continue  # phrases are whole words: "casino", not the start of "casinos"
+            kind, weight, rule, what = self._meaning[index]
+            phrase = folded[start:end]
+            if kind == "spam" and phrase not in seen:
+                seen.add(phrase)  # "casino ... casino" is one sign, not two
+                first, last, shown = text.evidence(start, end)
+                evidence.append(_Evidence(weight, rule, first, last, f"{what} '{shown}'"))
             elif kind == "promotion":
                 promotion = promotion or (start, end)
-            else:
-                has_link_hint = True
-        money = _MONEY.search(folded) if ("$" in folded or "€" in folded or "£" in folded or "turn" in folded or "руб" in folded) else None
-        if money:
-            # Once: a wage discussed twice is not two offers.
-            score += self.money_weight
-            evidence.append((self.money_weight, money.start(), money.end(), "money offered"))
-        links = self._links(folded) if has_link_hint else []
+            elif kind == "authoring":
+                authoring = authoring or (start, end)
+        links = self._links(folded, link_hints) if link_hints else []
         unknown = [link for link in links if not self._is_trusted(link[2])]
-        if unknown:
-            score += self.link_weight * len(unknown)
-            for start, end, domain in unknown:
-                evidence.append((self.link_weight, start, end, f"link to {domain}"))
-        if len({domain for _, _, domain in unknown}) >= self.link_farm_links:
-            score += self.link_farm_weight
-        repeated = self._repeated(folded)
+        evidence.extend(self._link_evidence(text, unknown))
+        original = text.original
+        for sign in "$€£":
+            if sign in original:
+                money_hints.extend(i for i, char in enumerate(original) if char == sign)
+        if money_hints:
+            evidence.extend(self._money(original, money_hints))
+        repeated = self._repetition(text)
         if repeated:
-            score += self.repeat_weight
-            evidence.append((self.repeat_weight, repeated[0], repeated[1], "repeated text"))
+            evidence.append(repeated)
+        score = sum(e.weight for e in evidence)
         if score >= self.threshold:
-            evidence.sort(key=lambda e: (-e[0], e[1]))
-            _, start, end, what = evidence[0]
-            first, last, shown = text.evidence(start, end)
-            kinds = ", ".join(dict.fromkeys(e[3].split(" to ")[0] for e in evidence))
-            return [Signal("spam", first, last, shown, f"spam score {score:g} (threshold {self.threshold:g}): {kinds}")]
+            return [self._spam_signal(text, evidence, score)]
         signals = []
-        for start, end, domain in unknown:
+        if unknown:
+            start, end, domain = unknown[0]
             first, last, shown = text.evidence(start, end)
-            why = "a shortened link that hides where it goes" if self._base(domain) in self.shorteners else f"a link to {domain}, not a known news, NGO or government site"
+            if domain in self.shorteners:
+                why = f"a shortened link ({domain}) that hides where it goes"
+            else:
+                why = f"a link to {domain}, not a known news, NGO or government site"
+            if len(unknown) > 1:
+                why += f", and {len(unknown) - 1} more unvetted link{'s' if len(unknown) > 2 else ''}"
             signals.append(Signal("unvetted-link", first, last, shown, why))
-            break
+        if promotion is None and authoring is not None and unknown:
+            promotion = authoring  # "I wrote a longer breakdown here: <link>"
         if promotion:
             first, last, shown = text.evidence(*promotion)
-            signals.append(Signal("self-promotion", first, last, shown, "promotes the commenter's own channel"))
+            signals.append(Signal("self-promotion", first, last, shown, f"promotes the commenter's own work: '{shown}'"))
         return signals
 
-    def _scan(self, text: str) -> list[tuple[str, int, int]]:
-        found = []
-        for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
-            kind = self._kinds[index]
-            # Phrases are whole words ("casino", not "casinos" inside another word is fine either way).
-            if kind != "link" and ((start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum())):
-                continue
-            found.append((kind, start, end))
-        return found
+    def _spam_signal(self, text: Text, evidence: list[_Evidence], score: float) -> Signal:
+        # The rule is the kind of spam with the most weight behind it; the
+        # evidence shown is that kind's strongest sign.
+        by_rule: dict[str, float] = {}
+        for e in evidence:
+            if e.rule:
+                by_rule[e.rule] = by_rule.get(e.rule, 0) + e.weight
+        rule = max(_SPAM_RULES, key=lambda r: by_rule.get(r, 0)) if by_rule else "spam-advert"
+        ranked = sorted(evidence, key=lambda e: (e.rule != rule, -e.weight, e.start))
+        strongest = ranked[0]
+        signs = "; ".join(dict.fromkeys(e.what for e in ranked))
+        shown = text.original[strongest.start:strongest.end]
+        return Signal(rule, strongest.start, strongest.end, shown, f"spam score {score:g} of {self.threshold:g}: {signs}")
 
-    def _links(self, folded: str) -> list[tuple[int, int, str]]:
+    def _links(self, folded: str, hints: list[int]) -> list[tuple[int, int, str]]:
+        """Each link or bare domain as (start, end, domain) in the folded text, read where a hint was found."""
         links = []
-        for found in _LINK.finditer(folded):
+        # Only the word holding each hint ("://", "www.", ".com") is read, not the whole comment.
+        words = sorted({_word_around(folded, hint) for hint in hints})
+        for found in (link for start, end in words for link in _LINK.finditer(folded, start, end)):
             url = found.group().rstrip(".,;:!?")
-            domain = re.sub(r"^(?:https?://)?(?:www\.)?", "", url).split("/")[0]
-            if "." in domain and not re.fullmatch(r"[\d.]+", domain):
+            domain = _SCHEME.sub("", url).split("/", 1)[0].split("?", 1)[0].split(":", 1)[0]
+            if "." in domain and not domain.replace(".", "").isdigit():
                 links.append((found.start(), found.start() + len(url), domain))
         return links
 
-    @staticmethod
-    def _base(domain: str) -> str:
-        return domain.lower().removeprefix("www.")
-
     def _is_trusted(self, domain: str) -> bool:
-        domain = self._base(domain)
         if domain in self.shorteners:
             return False
-        return any(domain == t or domain.endswith("." + t) or (t.startswith(".") and domain.endswith(t)) for t in self.trusted)
+        return any(domain == trusted or domain.endswith("." + trusted) for trusted in self.trusted)
 
-    @staticmethod
-    def _repeated(folded: str) -> tuple[int, int] | None:
-        words = folded.split()
-        # Repetition shows as few distinct words; most comments skip the search.
-        if len(words) < 20 or len(set(words)) > len(words) / 2:
+    def _link_evidence(self, text: Text, unknown: list[tuple[int, int, str]]) -> list[_Evidence]:
+        evidence = []
+        sites: dict[str, tuple[int, int]] = {}
+        for start, end, domain in unknown:
+            sites.setdefault(domain, text.span(start, end))
+        farm = len(sites) >= self.link_farm_sites
+        rule = "spam-link-farm" if farm else None
+        for domain, (start, end) in sites.items():
+            what = "a shortened link" if domain in self.shorteners else "a link to an unknown site"
+            evidence.append(_Evidence(self.link_weight, rule, start, end, f"{what} {domain}"))
+            if domain.rsplit(".", 1)[-1] in self.suspicious_tlds:
+                evidence.append(_Evidence(self.suspicious_tld_weight, rule, start, end, f"a site under .{domain.rsplit('.', 1)[-1]}"))
+        if farm:
+            start, end = min(sites.values())
+            evidence.append(_Evidence(self.link_farm_weight, rule, start, end, f"links to {len(sites)} different unknown sites"))
+        return evidence
+
+    def _money(self, original: str, hints: list[int]) -> list[_Evidence]:
+        # Read only around each currency sign or word: the expression is slow over a whole comment.
+        for hint in sorted(hints):
+            found = _MONEY.search(original, max(0, hint - _MONEY_CONTEXT), hint + _MONEY_CONTEXT)
+            if found:
+                break
+        else:
+            return []
+        return [_Evidence(self.money_weight, "spam-scam", found.start(), found.end(), f"money offered '{found.group()}'")]
+
+    def _repetition(self, text: Text) -> _Evidence | None:
+        """Text pasted over and over: one word, or a run of words, making up much of the comment."""
+        folded = text.folded
+        if not self._may_repeat(folded):
             return None
-        if len(set(words)) * 4 <= len(words):
-            return 0, len(folded)  # a few words pasted over and over
-        word = _REPEATED_WORD.search(folded)
-        if word:
-            return word.start(), word.end()
-        seen: dict[str, int] = {}
-        for sentence in _SENTENCE.finditer(folded):
-            key = sentence.group().strip()
-            seen[key] = seen.get(key, 0) + 1
-            if seen[key] >= 3:
-                return sentence.start(), sentence.end()
+        tokens = list(_TOKEN.finditer(folded))
+        words = [token.group() for token in tokens]
+        for word, copies in Counter(words).most_common(3):
+            if copies >= self.repeated_word_copies and copies >= self.repeated_word_share * len(words) and word not in _FUNCTION_WORDS:
+                first, last = text.span(*tokens[words.index(word)].span())
+                return _Evidence(self.repeated_weight, "spam-repeated-text", first, last, f"'{word}' written {copies} times")
+        size = self.repeated_phrase_words
+        runs = [tuple(words[i : i + size]) for i in range(len(words) - size + 1)]
+        copies = Counter(runs)
+        covered: set[int] = set()
+        for index, run in enumerate(runs):
+            if copies[run] >= self.repeated_phrase_copies:
+                covered.update(range(index, index + size))
+        if covered and len(covered) >= self.repeated_phrase_share * len(words):
+            index = min(covered)
+            first, last = text.span(tokens[index].start(), tokens[index + size - 1].end())
+            run = runs[index]
+            return _Evidence(self.repeated_weight, "spam-repeated-text", first, last, f"'{' '.join(run)}' pasted {copies[run]} times")
         return None
 
+    def _may_repeat(self, folded: str) -> bool:
+        """A cheap look for pasted text: does a piece taken here and there recur in the comment?"""
+        # Text pasted over and over covers a good share of the comment, so one of
+        # a few evenly spaced samples lands in it; ordinary prose is never hit.
+        if len(folded) < _REPEAT_SAMPLE_CHARS * self.repeated_phrase_copies:
+            return False
+        step = max(len(folded) // _REPEAT_SAMPLES, 1)
+        for start in range(0, len(folded) - _REPEAT_SAMPLE_CHARS, step):
+            if folded.count(folded[start : start + _REPEAT_SAMPLE_CHARS]) >= self.repeated_phrase_copies:
+                return True
+        return False
+
+
+def _word_around(text: str, index: int) -> tuple[int, int]:
+    """The (start, end) of the run of non-space characters holding text[index]."""
+    start = max(text.rfind(" ", 0, index), text.rfind("\n", 0, index)) + 1
+    ends = [end for end in (text.find(" ", index), text.find("\n", index)) if end != -1]
+    return start, min(ends) if ends else len(text)
+
+
+def _inside_word(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] begins or ends in the middle of a word."""
+    return (start > 0 and text[start].isalnum() and text[start - 1].isalnum()) or (
+        end < len(text) and text[end - 1].isalnum() and text[end].isalnum()
+    )
+
+
+def _domains(entries: tuple[str, ...]) -> tuple[str, ...]:
+    # "*.gov" and "gov" both mean every site under .gov; "www." adds nothing.
+    return tuple(_SCHEME.sub("", entry.removeprefix("*.").strip("./")) for entry in entries)
+
+
+def _groups(config: dict, source: str) -> list[dict]:
+    """The [[spam.vocabulary]] groups, checked: each a rule, a weight, a label and its phrases."""
+    groups = config.get("vocabulary")
+    if not isinstance(groups, list) or not groups:
+        raise RuleFileError(source, "must be a list of [[spam.vocabulary]] tables", field="spam.vocabulary")
+    checked = []
+    for index, group in enumerate(groups):
+        where = f"spam.vocabulary[{index}]"
+        if not isinstance(group, dict):
+            raise RuleFileError(source, "must be a table", field=where)
+        rule = group.get("rule")
+        if rule is not None and rule not in _SPAM_RULES:
+            raise RuleFileError(source, f"must be one of {', '.join(_SPAM_RULES)} (or left out)", field=f"{where}.rule")
+        what = group.get("what")
+        if not isinstance(what, str) or not what:
+            raise RuleFileError(source, "must say in a few words what the phrases are", field=f"{where}.what")
+        weight = number(group, where, "weight", source)
+        phrases = strings(group, where, "phrases", source)
+        if not phrases:
+            raise RuleFileError(source, "must list at least one phrase", field=f"{where}.phrases")
+        checked.append({"rule": rule, "what": what, "weight": weight, "phrases": phrases})
+    return checked
