@@ -33,7 +33,19 @@ class Term:
     @property
     def spellings(self) -> tuple[str, ...]:
         """The word, its forms and its respellings: every surface the matcher looks for."""
-        return (self.word, *self.forms, *self.respellings)
+        return (self.word, *self.forms, *self.all_respellings)
+
+    @property
+    def all_respellings(self) -> tuple[str, ...]:
+        """The listed respellings, and each in the forms built on the word ("azz" gives "dumbazz")."""
+        composed = [
+            form.replace(self.word, respelling)
+            for respelling in self.respellings
+            if " " not in respelling and len(respelling) >= 3
+            for form in self.forms
+            if self.word in form and form != self.word
+        ]
+        return tuple(dict.fromkeys((*self.respellings, *composed)))
 
 
 def letters_of(spelling: str) -> str:

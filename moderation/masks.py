@@ -23,6 +23,9 @@ _TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$!|") | _MASK_CHA
 _READINGS = {"4": "a", "@": "a", "8": "b", "3": "e", "9": "g", "1": "[il]", "!": "[il]", "|": "[il]", "0": "o", "5": "s", "$": "s", "7": "t", "+": "t"}
 _HARD_MASK_PRESENT = re.compile(r"[*#%^~_]")
 _INFLECTIONS = ("s", "es", "ed", "ing", "in", "er", "ers", "y")
+_STRETCHED = re.compile(r"([a-z])\1\1+")
+# "@" between letters is an "a", an "o" or a mask ("f@ck", "b@ll@cks"); not in an address.
+_INNER_AT = re.compile(r"(?<=[a-z])@(?=[a-z])(?![a-z0-9-]*\.[a-z])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +67,8 @@ class MaskReader:
         found = []
         for position in _mask_positions(folded):
             start, end = _token_bounds(folded, position)
+            if end - start == 1:
+                start, end = _spaced_bounds(folded, start, end)
             if (start, end) in seen:
                 continue
             seen.add((start, end))
@@ -74,16 +79,21 @@ class MaskReader:
 
     def _read(self, text: Text, start: int, end: int) -> MaskMatch | None:
         folded = text.folded
-        token = folded[start:end].strip("-")
-        start = folded.index(token, start) if token else start
-        end = start + len(token)
+        raw = folded[start:end]
+        stripped = raw.strip("-")
+        start += raw.index(stripped) if stripped else 0
+        end = start + len(stripped)
+        token = stripped.replace(" ", "")  # "f % c k" is spelled out one character at a time
         if not any(c.isalpha() for c in token) and "$" not in token and "@" not in token:
             return None  # "4 * 2,500", "********", a bullet or footnote mark
-        if not any(c in _HARD_MASKS for c in token) and not re.fullmatch(r"[a-z@$]{1,3}-{1,3}[a-z]{0,5}", token):
+        if not any(c in _HARD_MASKS for c in token) and not re.fullmatch(r"[a-z@$]{1,3}-{1,3}[a-z]{0,5}", token) and not _INNER_AT.search(token):
             return None  # a hyphenated word ("up-armored"), not a dash mask ("a-hole")
         if re.fullmatch(r"([*_~]+)[a-z]+\1", token):
             return None  # markdown emphasis: *word*, **word**, _word_
         readings = self._read_mask(token)
+        if not readings and "-" in token and _HARD_MASK_PRESENT.search(token):
+            # A masked word in a compound ("f**k-ups", "s**t-show"): read each part.
+            readings = next((r for part in token.split("-") if _HARD_MASK_PRESENT.search(part) for r in [self._read_mask(part)] if r), ())
         if not readings:
             return None
         terms = tuple(dict.fromkeys(self._spellings[r] for r in readings))
@@ -96,7 +106,12 @@ class MaskReader:
         # A long word with one or two letters hidden ("dickhe*d") reads only one way.
         if len(terms) == 1 and len(token) >= 6 and hidden * 4 <= len(token) and terms[0].severity in ("strong", "slur"):
             return MaskMatch(start, end, terms[0].severity if terms[0].severity == "slur" else "strong", terms, readings)
-        return MaskMatch(start, end, _kind(terms), terms, readings)
+        kind = _kind(terms)
+        if kind == "ambiguous" and len(terms) == 1 and terms[0].severity in ("strong", "slur") and _shows_most_letters(token):
+            # "d*ck", "pr*ck": with most letters showing, only the vulgar word reads
+            # (the innocent look-alikes, duck or deck, nobody masks).
+            kind = terms[0].severity
+        return MaskMatch(start, end, kind, terms, readings)
 
     def _read_mask(self, token: str) -> tuple[str, ...]:
         readings = self._readings.get(token)
@@ -143,6 +158,9 @@ def _mask_positions(folded: str):
         while index >= 0:
             yield index
             index = folded.find(char, index + 1)
+    if "@" in folded:
+        for at in _INNER_AT.finditer(folded):
+            yield at.start()
     index = folded.find("-")
     while index >= 0:
         # Only a dash after one to three letters at a word's start can be a
@@ -167,9 +185,25 @@ def _token_bounds(folded: str, position: int) -> tuple[int, int]:
     return start, end
 
 
+def _spaced_bounds(folded: str, start: int, end: int) -> tuple[int, int]:
+    """A lone mask symbol among single characters spaced out ("f % c k") takes them in."""
+    left, right = start, end
+    while left >= 2 and folded[left - 1] == " " and folded[left - 2] in _TOKEN_CHARS and (left < 3 or folded[left - 3] not in _TOKEN_CHARS):
+        left -= 2
+    while right + 1 < len(folded) and folded[right] == " " and folded[right + 1] in _TOKEN_CHARS and (right + 2 >= len(folded) or folded[right + 2] not in _TOKEN_CHARS):
+        right += 2
+    pieces = (right - left + 1) // 2
+    joined = folded[left:right].replace(" ", "")
+    letters = sum(1 for c in joined if c.isalpha())
+    # Mostly letters: "a 5 * 5" is a letter beside arithmetic, not "a$*$".
+    return (left, right) if pieces >= 3 and letters > len(joined) - letters else (start, end)
+
+
 def _pattern_for(token: str) -> str | None:
     """A regular expression over lexicon spellings for what the mask can hide."""
     parts = []
+    token = _STRETCHED.sub(r"\1", token)  # "f@ckiiiing" reads as "f@cking"
+    hyphen = _HARD_MASK_PRESENT.search(token) is not None  # "half-a**ed": the dash joins words
     tail = re.search(r"[*#%^~_]{3,}$", token)
     body = token[: tail.start()] if tail else token
     for run in re.finditer(r"[*#%^~_]+|-+|.", body):
@@ -177,7 +211,8 @@ def _pattern_for(token: str) -> str | None:
         if piece[0] in _HARD_MASKS:
             parts.append(f"[a-z]{{{len(piece)}}}")
         elif piece[0] == "-":
-            parts.append("[a-z]+")  # a dash hides any number of letters ("a-hole")
+            # A dash hides any number of letters ("a-hole"), unless symbols do the hiding.
+            parts.append("" if hyphen else "[a-z]+")
         elif piece in _READINGS:
             parts.append(f"(?:{_READINGS[piece]}|[a-z])")
         elif piece.isalpha():
@@ -191,6 +226,12 @@ def _pattern_for(token: str) -> str | None:
     if not any(p.isalpha() or p.startswith("(?:") for p in parts):
         return None
     return "^" + "".join(parts) + "$"
+
+
+def _shows_most_letters(token: str) -> bool:
+    shown = sum(1 for c in token if c.isalpha())
+    hidden = sum(1 for c in token if c in _HARD_MASKS)
+    return shown >= 3 and shown > hidden
 
 
 def _kind(terms: tuple[Term, ...]) -> str:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import ahocorasick_rs
 
 from .lexicon import Term, letters_of
-from .normalize import Text
+from .normalize import Text, fold
 from .settings import word_list
 
 # Digits and symbols that stand in for letters (leetspeak), read the usual way.
@@ -48,6 +48,7 @@ _WORD_CHARS = _LETTERS | frozenset("0123456789") | _STAND_IN_CHARS
 _SUFFIXES = frozenset({"", "s", "es", "ed", "d", "er", "ers", "ing", "in", "y", "ie", "ies", "ish", "z"})
 _STRETCH_KEYS = [c * 3 for c in "abcdefghijklmnopqrstuvwxyz"]
 _SHORT_WORDS = word_list("short_words")
+_CODE = re.compile(r"[A-Z]{1,3}-?[0-9]{2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +91,10 @@ class Matcher:
                 # "1" and "|" read as "i" but may stand for "l" ("he11"): index that reading too.
                 if "l" in letters:
                     entries.setdefault(letters.replace("l", "i"), (term, spelling))
+                # "v" for "u" ("cvnt", "bvllshit"); not in three-letter words, where it
+                # makes acronyms ("CVM").
+                if "u" in letters and len(letters) >= 4:
+                    entries.setdefault(letters.replace("u", "v"), (term, spelling))
         self._keys = list(entries)
         self._entries = [entries[k] for k in self._keys]
         self._automaton = ahocorasick_rs.AhoCorasick(self._keys + _STRETCH_KEYS)
@@ -101,15 +106,15 @@ class Matcher:
         self._squeezed_entries = [squeezed[k] for k in self._squeezed_keys]
         self._squeezed_index = squeezed
         self._squeezed_automaton = ahocorasick_rs.AhoCorasick(self._squeezed_keys)
-        self._respellings = {letters_of(s) for t in terms for s in t.respellings}
-        self._allow = {t.word: tuple(destretch(a.replace(" ", "")) for a in t.allow) for t in terms}
+        self._respellings = {letters_of(s) for t in terms for s in t.all_respellings}
+        self._allow = {t.word: tuple(destretch(a.replace(" ", "")) for a in _allowed_words(t)) for t in terms}
         self._near = {
             t.word: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in t.clean_near) + r")\b")
             for t in terms
             if t.clean_near
         }
         self._after = {
-            t.word: re.compile(r"[\s.,]*(?:" + "|".join(re.escape(w) for w in t.clean_after) + r")\b")
+            t.word: re.compile(r"[\s.,/]*(?:" + "|".join(re.escape(w) for w in t.clean_after) + r")\b")
             for t in terms
             if t.clean_after
         }
@@ -209,13 +214,13 @@ class Matcher:
         else:
             token_start, token_end = self._token_bounds(folded, start, end)
             token = folded[token_start:token_end]
-            if not self._stand_ins_plausible([token]):
+            if not self._stand_ins_plausible([token]) or self._is_code(text, token_start, token_end):
                 return None
             word = read_stand_ins(token)
             rel_start, rel_end = start - token_start, end - token_start
             if whole_token:
                 rel_start, rel_end = 0, len(word)
-            elif not term.inside and not self._is_whole_word(text, token_start, start, word, rel_end):
+            elif not term.inside and not self._is_whole_word(text, token_start, start, word, rel_end, term.severity == "acronym"):
                 return None
         if self._allowed(term, word, rel_start, rel_end):
             return None
@@ -267,12 +272,18 @@ class Matcher:
             # "a.s.s.e.t.s" is judged as the word "assets", not as "ass".
             # Only across the separators the word itself uses: in "a t.w.a.t" the
             # article "a " is not part of the word.
-            used = "".join(sorted(set(_SEPARATOR_RUN.findall(folded[start:end])[0]))) if _SEPARATOR_RUN.search(folded[start:end]) else " "
-            sep = "[" + re.escape(used) + "]{1,3}"
+            # Only across the separator runs the word itself uses: in "a d . i . c . k"
+            # the article "a " is not part of the word either.
+            runs = sorted(set(_SEPARATOR_RUN.findall(folded[start:end])), key=len, reverse=True) or [" "]
+            sep = "(?:" + "|".join(map(re.escape, runs)) + ")"
             while (ahead := re.match(sep + r"[a-z0-9@$!](?![a-z0-9])", folded[end:end + 5])):
                 end += ahead.end()
-            while (behind := re.search(r"(?<![a-z0-9])[a-z0-9@$!]" + sep + "$", folded[max(0, start - 5):start])):
+            taken_in = []
+            while (behind := re.search(r"(?<![a-z0-9])[a-z0-9@$!]" + sep + "$", folded[max(0, start - 8):start])):
                 start -= len(behind.group())
+                taken_in.append(behind.group())
+            if taken_in and taken_in[-1][0] in "ai" and len(taken_in) == 1:
+                start += len(taken_in[-1])  # "a f u c k": the article, not a letter of the word
             if (start > 0 and folded[start - 1].isalnum()) or (end < len(folded) and folded[end].isalnum()):
                 return None
             return start, end
@@ -288,7 +299,7 @@ class Matcher:
         return start, end
 
     @staticmethod
-    def _is_whole_word(text: Text, token_start: int, start: int, word: str, rel_end: int) -> bool:
+    def _is_whole_word(text: Text, token_start: int, start: int, word: str, rel_end: int, bare: bool = False) -> bool:
         if token_start != start:
             # A capital after a small letter starts a new word in run-together
             # text ("#ObamaIsAnAss"), where the original lines up with the folded.
@@ -296,7 +307,16 @@ class Matcher:
             if text.offsets is not None or not (original[start].isupper() and original[start - 1].islower()):
                 return False
         rest = word[rel_end:]
+        if bare:
+            return rest == ""  # an acronym takes no endings: "BSD" is not "BS"
         return rest in _SUFFIXES or squeeze(rest) in _SUFFIXES
+
+    @staticmethod
+    def _is_code(text: Text, token_start: int, token_end: int) -> bool:
+        # Capital letters and then only digits name a road, a model or a form
+        # ("A55", "B52", "M25"): not a word with digits for letters.
+        first, last = text.span(token_start, token_end)
+        return _CODE.fullmatch(text.original[first:last]) is not None
 
     def _allowed(self, term: Term, word: str, rel_start: int, rel_end: int) -> bool:
         allow = self._allow[term.word]
@@ -353,14 +373,28 @@ class Matcher:
         found = [_character_disguise(c) for c in written if not c.isascii()]
         if split:
             found.append("letters split apart")
-        if any(c in _STAND_IN_CHARS for c in folded):
-            found.append("digits or symbols for letters")
+        if any(c in _STAND_IN_CHARS for c in folded) or any(c in "<>/\\()_-" for c in written if not split):
+            found.append("digits or symbols for letters")  # "sh1t", and letters drawn: "fuc|<"
         letters = re.sub(r"[^a-z]", "", folded)
         if len(destretch(letters)) < len(letters):
             found.append("stretched letters")
+        if "v" in letters and "u" in spelling and "v" not in spelling:
+            found.append("look-alike letters")  # "cvnt"
         if letters_of(spelling) in self._respellings:
             found.append("respelled")
         return tuple(dict.fromkeys(f for f in found if f))
+
+
+def _allowed_words(term: Term) -> tuple[str, ...]:
+    """The allow list, and each allowed word respelled as the term is ("basterdization")."""
+    respelled = [
+        word.replace(term.word, respelling)
+        for word in term.allow
+        if term.word in word
+        for respelling in term.respellings
+        if " " not in respelling
+    ]
+    return tuple(dict.fromkeys((*term.allow, *respelled)))
 
 
 def _split_stand_ins_plausible(joined: str) -> bool:
@@ -391,6 +425,6 @@ def _character_disguise(char: str) -> str:
     decomposition = unicodedata.decomposition(char)
     if decomposition and not decomposition.startswith("<"):
         return "accented letters"
-    if char.isalpha() or decomposition:
-        return "look-alike letters"
+    if char.isalpha() or decomposition or fold(char).isalpha():
+        return "look-alike letters"  # also symbols folded to letters ("b¡tch")
     return ""

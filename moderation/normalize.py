@@ -33,6 +33,12 @@ _LOOKALIKES = {
     "ɪ": "i", "ʏ": "y", "ʀ": "r", "ʜ": "h", "ʟ": "l", "ɴ": "n", "ʙ": "b", "ᴀ": "a", "ᴄ": "c",
     "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ᴊ": "j", "ᴋ": "k", "ᴍ": "m", "ᴏ": "o", "ᴘ": "p", "ꜱ": "s",
     "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ᴢ": "z", "ǝ": "e", "ɐ": "a", "ɯ": "m",
+    # Latin letters with a stroke or hook, which do not decompose either
+    "ƀ": "b", "ɓ": "b", "ƃ": "b", "ƈ": "c", "ȼ": "c", "ɗ": "d", "ƌ": "d", "ɇ": "e", "ǥ": "g", "ɠ": "g",
+    "ɦ": "h", "ɨ": "i", "ɉ": "j", "ƙ": "k", "ꝁ": "k", "ɱ": "m", "ɲ": "n", "ƞ": "n", "ƥ": "p", "ᵽ": "p",
+    "ʠ": "q", "ɍ": "r", "ɽ": "r", "ʂ": "s", "ȿ": "s", "ƭ": "t", "ʈ": "t", "ʉ": "u", "ʋ": "v", "ⱳ": "w",
+    "ɏ": "y", "ƴ": "y", "ƶ": "z", "ȥ": "z",
+    "¡": "i",  # an inverted exclamation mark reads as an "i"
     # Symbols standing in for letters or for the mask asterisk
     "€": "e", "£": "l", "¢": "c", "¥": "y", "∪": "u", "∩": "n", "×": "x", "√": "v",
     "∗": "*", "⁎": "*", "✱": "*", "✲": "*", "✳": "*", "❋": "*", "★": "*", "☆": "*", "•": "*",
@@ -82,6 +88,11 @@ def _fold_char(char: str) -> str:
 
 
 _TABLE = _FoldTable()
+
+
+def fold(char: str) -> str:
+    """What one character folds to: "" for an invisible one, letters for a look-alike."""
+    return _TABLE[ord(char)]
 # Negative squared and other letter-shaped symbols with no decomposition.
 for _i in range(26):
     _TABLE[0x1F170 + _i] = chr(ord("a") + _i)  # 🅰..🆉
@@ -117,6 +128,10 @@ class Text:
 
 def normalize(text: str) -> Text:
     """Fold `text` for matching, keeping a map back to the original characters."""
+    return _read_drawn_letters(_fold(text))
+
+
+def _fold(text: str) -> Text:
     if text.isascii():
         # The common case: ASCII lowercasing never changes the length.
         return Text(text, text.lower(), None)
@@ -127,6 +142,35 @@ def normalize(text: str) -> Text:
         if len(folded) == len(text) and _each_char_one_to_one(text):
             return Text(text, folded, None)
     return _fold_with_offsets(text)
+
+
+# Letters drawn with two or more symbols ("fuc|<", "f|_|ck", "|\\|"). Each is read
+# as its letter only beside a letter, so a table drawn with pipes stays as it is.
+_DRAWN_LETTERS = {"|\\/|": "m", "|_|": "u", "|-|": "h", "|\\|": "n", "|<": "k", "/\\": "a", "\\/": "v", "|)": "d", "()": "o"}
+_DRAWN = "|".join(re.escape(k) for k in sorted(_DRAWN_LETTERS, key=len, reverse=True))
+_DRAWN_LETTER = re.compile(rf"(?<=[a-z])(?:{_DRAWN})|(?:{_DRAWN})(?=[a-z])")
+
+
+def _read_drawn_letters(text: Text) -> Text:
+    folded = text.folded
+    if "|" not in folded and "\\" not in folded and "()" not in folded:
+        return text
+    if not _DRAWN_LETTER.search(folded):
+        return text
+    offsets = text.offsets if text.offsets is not None else range(len(folded))
+    chars: list[str] = []
+    mapped: list[int] = []
+    position = 0
+    for match in _DRAWN_LETTER.finditer(folded):
+        chars.append(folded[position:match.start()])
+        mapped.extend(offsets[position:match.start()])
+        chars.append(_DRAWN_LETTERS[match.group()])
+        # The last symbol of the drawing, so evidence ending on it takes it all in.
+        mapped.append(offsets[match.end() - 1])
+        position = match.end()
+    chars.append(folded[position:])
+    mapped.extend(offsets[position:])
+    return Text(text.original, "".join(chars), tuple(mapped))
 
 
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import islice
 
 import ahocorasick_rs
 
@@ -61,6 +62,7 @@ _MONEY_HINTS = ["usd", "eur", "dollars", "euros", "рублей", "руб", "rub
 # one of five evenly spaced samples.
 _REPEAT_SAMPLES = 5
 _REPEAT_SAMPLE_CHARS = 12
+_REPEAT_WORDS_READ = 5_000
 _TOKEN = re.compile(r"\w+(?:'\w+)?")
 _FUNCTION_WORDS = word_list("function_words")
 
@@ -242,7 +244,9 @@ class SpamDetector:
         folded = text.folded
         if not self._may_repeat(folded):
             return None
-        tokens = list(_TOKEN.finditer(folded))
+        # The first few thousand words show pasted text as well as all of them,
+        # and keep a megabyte comment from costing a second here.
+        tokens = list(islice(_TOKEN.finditer(folded), _REPEAT_WORDS_READ))
         words = [token.group() for token in tokens]
         for word, copies in Counter(words).most_common(3):
             if copies >= self.repeated_word_copies and copies >= self.repeated_word_share * len(words) and word not in _FUNCTION_WORDS:
@@ -251,12 +255,15 @@ class SpamDetector:
         size = self.repeated_phrase_words
         runs = [tuple(words[i : i + size]) for i in range(len(words) - size + 1)]
         copies = Counter(runs)
-        covered: set[int] = set()
+        # Words covered by repeated runs, counted as runs overlap in order (no set of positions).
+        covered, reach, first_index = 0, 0, None
         for index, run in enumerate(runs):
             if copies[run] >= self.repeated_phrase_copies:
-                covered.update(range(index, index + size))
-        if covered and len(covered) >= self.repeated_phrase_share * len(words):
-            index = min(covered)
+                covered += index + size - max(reach, index)
+                reach = index + size
+                first_index = index if first_index is None else first_index
+        if first_index is not None and covered >= self.repeated_phrase_share * len(words):
+            index = first_index
             first, last = text.span(tokens[index].start(), tokens[index + size - 1].end())
             run = runs[index]
             return _Evidence(self.repeated_weight, "spam-repeated-text", first, last, f"'{' '.join(run)}' pasted {copies[run]} times")

@@ -24,8 +24,9 @@ VULGAR = [
     ("fullwidth asterisks", "He doesn't give a s＊＊＊.", "s＊＊＊"),
     ("leetspeak", "Sh1t show from start to finish.", "Sh1t"),
     ("leet with symbols", "That b1tch of a law.", "b1tch"),
-    ("spaced letters", "Absolute f u c k i n g disgrace.", "f u c k i n g"),
-    ("dotted letters", "It is b.u.l.l.s.h.i.t, all of it.", "b.u.l.l.s.h.i.t"),
+    ("spaced letters", "A f u c k i n g circus at city hall.", "f u c k i n g"),
+    ("dotted letters", "The budget is b.u.l.l.s.h.i.t and they know it.", "b.u.l.l.s.h.i.t"),
+    ("spaced dots", "He acted like a d . i . c . k at the meeting.", "d . i . c . k"),
     ("partial split", "fu ck this war.", "fu ck"),
     ("stretched", "Shiiiiit, he called it.", "Shiiiiit"),
     ("cyrillic", "This is pure ѕhіt.", "ѕhіt"),
@@ -34,6 +35,17 @@ VULGAR = [
     ("combining mark", "They don't give a fu\u0308ck.", "fu\u0308ck"),
     ("respelling", "phuck the mullahs", "phuck"),
     ("effing", "Effing unbelievable.", "Effing"),
+    ("respelling in a compound", "The new manager is a total dumbazz.", "dumbazz"),
+    ("v for u", "Some cvnt keyed my car.", "cvnt"),
+    ("letters drawn with symbols", "They can go fuc|< themselves.", "fuc|<"),
+    ("u drawn with symbols", "I don't give a f|_|ck about polls.", "f|_|ck"),
+    ("inverted exclamation", "Stop b¡tching about the fees.", "b¡tching"),
+    ("letter with a stroke", "Everyone is ƀitching about it.", "ƀitching"),
+    ("at sign as a mask", "That's b@ll@cks and you know it.", "b@ll@cks"),
+    ("mask and stretch", "That f@ckiiiing noise again.", "f@ckiiiing"),
+    ("mask in a compound", "A half-a**ed repair job.", "half-a**ed"),
+    ("spaced mask", "F % c k the parking app.", "F % c k"),
+    ("most letters showing", "Our MP is a pr*ck.", "pr*ck"),
 ]
 
 CLEAN = [
@@ -58,6 +70,16 @@ CLEAN = [
     ("footnote", "That matters most.* \n\n*To be fair, he left."),
     ("password", "My password was ******** until today."),
     ("redacted name", "Mr. D*** was named in the filing."),
+    ("road number", "The A55 was closed past the bridge."),
+    ("acronym with a letter more", "The BSD license allows it."),
+    ("degree with a slash", "She did a BS/MS program in physics."),
+    ("the animal", "The vet said the bitch is pregnant with six pups."),
+    ("scripture", "Thou shalt not covet thy neighbour's ox, nor his ass."),
+    ("the verb", "Prick the sausages before grilling."),
+    ("weathervane", "A gilded cock tops the weathervane."),
+    ("surname in a name", "The Wankel engine is a rotary design."),
+    ("respelled allowed word", "The basterdization of the language."),
+    ("spaced arithmetic", "A 5 * 5 grid of panels."),
     ("mild mask", "What the h*** was he thinking?"),
     ("mild word", "Damn shame, what a hell of a mess."),
     ("Air Force", "Retired AF, flew in OIF."),
@@ -98,13 +120,13 @@ def test_mild_language_is_approved_with_a_reason(engine):
 
 
 def test_ambiguous_mask_goes_to_a_moderator(engine):
-    decision = engine.evaluate(Comment(text="Kerry is a d***, and Tehran knows it."))
+    decision = engine.evaluate(Comment(text="The mayor is a d***, and everyone knows it."))
     assert decision.action == "hold"
     assert "possible_mask" in decision.categories
 
 
 def test_quoting_the_notice_while_discussing_rules_is_a_mention(engine):
-    text = 'Question for the moderator: if I quote the notice\'s examples, like "s***" and "f***", does that count?'
+    text = 'A question about the rules: are the notice\'s own "s***" and "f***" examples allowed in a quote?'
     decision = engine.evaluate(Comment(text=text))
     assert decision.action == "approve"
     assert "meta_policy" in decision.categories
