@@ -108,6 +108,8 @@ class Matcher:
         self._squeezed_automaton = ahocorasick_rs.AhoCorasick(self._squeezed_keys)
         self._respellings = {letters_of(s) for t in terms for s in t.all_respellings}
         self._allow = {t.word: tuple(destretch(a.replace(" ", "")) for a in _allowed_words(t)) for t in terms}
+        # Allowed words without double letters survive full squeezing ("scuuunthorpe").
+        self._allow_unsqueezable = {word: tuple(a for a in allow if a == squeeze(a)) for word, allow in self._allow.items()}
         self._near = {
             t.word: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in t.clean_near) + r")\b")
             for t in terms
@@ -326,7 +328,7 @@ class Matcher:
         # innocent word without double letters also survives full squeezing
         # ("scuuunthorpe"), which cannot turn a vulgar word into it.
         squeezed = squeeze(word)
-        if any(innocent == squeeze(innocent) and innocent in squeezed for innocent in allow) and squeezed != word:
+        if squeezed != word and any(innocent in squeezed for innocent in self._allow_unsqueezable[term.word]):
             return True
         first = len(destretch(word[:rel_start]))
         last = first + len(destretch(word[rel_start:rel_end]))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
 from functools import lru_cache
 
@@ -34,8 +33,8 @@ def check_secrets(secrets: list[str]) -> None:
 def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
     """The `webhook-signature` value for a message: "v1,<base64 HMAC-SHA256>"."""
     payload = f"{message_id}.{timestamp}.".encode() + body
-    digest = hmac.new(decode_secret(secret), payload, hashlib.sha256).digest()
-    return "v1," + base64.b64encode(digest).decode()
+    # hmac.digest is the one-shot C implementation: a few microseconds less a request than hmac.new.
+    return "v1," + base64.b64encode(hmac.digest(decode_secret(secret), payload, "sha256")).decode()
 
 
 def verify(headers, body: bytes, secrets: list[str], now: float, tolerance: int = TOLERANCE_SECONDS) -> str:
