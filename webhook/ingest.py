@@ -90,13 +90,18 @@ def _ingest_once(store: Store, engine: Engine, comment: dict, now: datetime, flo
             decision = store.record_decision(db, comment["id"], revision, "reject", "engine", engine.rules_version, [AUTHOR_BANNED], False, False, stamp)
         return Outcome(decision, author_banned=True, replayed=False)
     # The engine is pure and takes ~100-200 us: it runs before the write lock is
-    # taken, so the other workers keep writing meanwhile. A ban another worker
-    # records in that window lets this one comment through to the engine.
+    # taken, so the other workers keep writing meanwhile.
     article = _article(store, comment, known.article_version)
     verdict = engine.evaluate(Comment(text=comment["body"], id=comment["id"], article=article, author=author_id))
     reasons = [reason.to_dict() for reason in verdict.reasons]
     policy = engine.author_policy
     with store.transaction() as db:
+        if store.active_ban(author_id, stamp, db) is not None:
+            # Banned by another worker (or a moderator) while the engine read this
+            # comment: the ban wins, as if it had come first.
+            store.record_comment(db, comment, stamp)
+            decision = store.record_decision(db, comment["id"], revision, "reject", "engine", engine.rules_version, [AUTHOR_BANNED], False, False, stamp)
+            return Outcome(decision, author_banned=True, replayed=False)
         if comment["article"]["text"] is not None:
             store.save_article_if_changed(db, comment["article"], stamp)
         action = verdict.action

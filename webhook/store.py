@@ -349,10 +349,12 @@ class Store:
         ).fetchone()[0]
 
     def count_strikes(self, author_id: str, since: str, db: sqlite3.Connection | None = None) -> int:
-        """Strike decisions on the author's comments since `since`."""
+        """Strike decisions on the author's comments since `since`, but not those a moderator later approved."""
         return (db or self.connection).execute(
             "SELECT COUNT(*) FROM decisions d JOIN comments c ON c.id = d.comment_id AND c.revision = d.revision "
-            "WHERE c.author_id = ? AND d.strike = 1 AND d.decided_at >= ?",
+            "WHERE c.author_id = ? AND d.strike = 1 AND d.decided_at >= ? "
+            "AND NOT EXISTS (SELECT 1 FROM decisions later WHERE later.comment_id = d.comment_id AND later.revision = d.revision "
+            "AND later.id > d.id AND later.action = 'approve')",
             (author_id, since),
         ).fetchone()[0]
 
