@@ -38,10 +38,10 @@ SECRET = "whsec_bG9hZC10ZXN0LXNlY3JldC1mb3ItYmVuY2g="
 # A mix like a real thread: mostly civil, some vulgar, some name-calling, and
 # the seed comments (held, rejected and approved ones) for realistic lengths.
 BODIES = [
-    "Fighting alongside Shiite militias against ISIS is not the same as being in thrall to Tehran.",
-    "What the fuck is our ambassador doing with Amiri?",
-    "Obama is a clown and Kerry is his sidekick. Nothing surprises me anymore.",
-    "The Badr Organization now runs the chain of command in Diyala, and we fly its air support.",
+    "Working beside the militias against ISIS does not mean taking orders from Tehran.",
+    "What the fuck is our envoy doing at that dinner?",
+    "The envoy is a clown and his boss is no better. Nothing surprises me anymore.",
+    "The Badr commanders now run the chain of command in Diyala, and our planes give them cover.",
 ]
 SEEDS = PROJECT / "seeds" / "comments.jsonl"
 if SEEDS.exists():

@@ -1,7 +1,7 @@
 """Not in English: a comment a moderator must read, judged by its script and its commonest words.
 
 Every language leans on a few short words. English prose, broken English
-included ("People there is not thinking about Obama"), is full of "the",
+included ("My cousin say the army is not trusting them"), is full of "the",
 "and", "that", "they"; French, Spanish or German prose is full of its own
 ("les", "que", "und") and has almost none of ours. So a comment in Latin
 letters is judged by which of those words it uses, and a comment mostly in

@@ -17,7 +17,7 @@ def run(monkeypatch, capsys, argv, stdin=""):
 
 
 def test_check_prints_verdict_with_highlighted_evidence(monkeypatch, capsys):
-    code, out = run(monkeypatch, capsys, ["check", "Kerry doesn't give a s*** about it."])
+    code, out = run(monkeypatch, capsys, ["check", "The council doesn't give a s*** about it."])
     assert code == 0
     assert out.out.startswith("REJECT")
     assert "[[s***]]" in out.out and "vulgar-mask" in out.out

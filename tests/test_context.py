@@ -20,10 +20,10 @@ ARTICLE = Article(
 
 CASES = [
     ("sports", "Did anyone watch the playoff game last night? What a finish in overtime, unbelievable.", "off_topic"),
-    ("recipe", "Does anyone have a good recipe for banana bread? Mine always comes out dry in the middle.", "off_topic"),
+    ("recipe", "Who has a banana bread recipe that works? Mine always sinks in the middle.", "off_topic"),
     ("weather", "Third snowstorm this month and the plows still haven't come down our street at all.", "off_topic"),
     ("self-declared", "Off topic, but does anyone know a good plumber near Millbrook? Our sink is leaking.", "off_topic"),
-    ("casino", "Best online casino of the year, 200% welcome bonus and free spins at luckyspin-777.biz", "spam"),
+    ("casino", "Best online casino of the year, 200% deposit match plus 50 free spins at luckyspin-777.biz", "spam"),
     ("pharmacy", "Cheap pills, viagra and cialis, no prescription needed, discreet shipping www.pills-now.co", "spam"),
     ("link farm", "Great read! Visit cheap-deals-now.net, best-loans-today.biz and quick-cash-4u.info today", "spam"),
     ("money", "My cousin makes $95/hour working from home on her laptop, go to easyhomecash.com now", "spam"),

@@ -77,7 +77,7 @@ def test_site_owner_adds_a_word_without_code(rules_copy):
 
 def test_site_owner_changes_a_category_action(rules_copy):
     replace_in(rules_copy / "policy.toml", '# vulgar_acronym = "hold"', 'vulgar_acronym = "hold"')
-    decision = Engine(load_rules(rules_copy)).evaluate(Comment(text="WTF is the State Department thinking?"))
+    decision = Engine(load_rules(rules_copy)).evaluate(Comment(text="WTF is the transit board thinking?"))
     assert decision.action == "hold"
 
 

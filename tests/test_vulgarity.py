@@ -65,7 +65,7 @@ CLEAN = [
     ("iPhone", "I read it on my iPhone 11 aboard a Boeing 737."),
     ("spaced clean word", "Our a.s.s.e.t.s are frozen."),
     ("it's hit", "The economy, it's hit hard."),
-    ("arithmetic", "Then 4 * 2,500 = 10,000."),
+    ("arithmetic", "Then 3 * 1,200 = 3,600."),
     ("markdown", "The key word is *integrating* and **into**."),
     ("footnote", "That matters most.* \n\n*To be fair, he left."),
     ("password", "My password was ******** until today."),
@@ -138,7 +138,7 @@ def test_using_a_mask_while_claiming_to_quote_is_a_use(engine):
 
 
 def test_slur_calls_for_a_ban(engine):
-    decision = engine.evaluate(Comment(text="Let the ragheads kill each other."))
+    decision = engine.evaluate(Comment(text="The ragheads can fight it out among themselves."))
     assert decision.action == "reject" and decision.ban
 
 

@@ -44,7 +44,7 @@ def test_civil_comment_is_approved_with_a_decision_id(client):
 
 
 def test_vulgar_comment_is_rejected_with_reason_and_span(client):
-    text = "Kerry doesn't give a s*** about the Sunnis."
+    text = "The minister doesn't give a s*** about the Sunni towns."
     body = post(client, comment(body=text)).get_json()
     assert body["action"] == "reject"
     reason = body["reasons"][0]
@@ -92,7 +92,7 @@ def test_an_edit_is_moderated_again_as_its_own_decision(client):
 
 
 def test_a_slur_bans_at_once_and_the_next_comment_is_refused_at_the_door(client):
-    banned = post(client, comment(body="Let the ragheads kill each other.")).get_json()
+    banned = post(client, comment(body="The ragheads can fight it out among themselves.")).get_json()
     assert banned["author_banned"] is True
     refused = post(client, comment(comment_id="c2", body="A perfectly civil remark about Diyala.")).get_json()
     assert refused["action"] == "reject"
@@ -177,7 +177,7 @@ def test_queue_needs_a_bearer_token(client):
 
 
 def test_held_comment_is_in_the_queue_with_reasons_and_author_history(client, token):
-    post(client, comment(comment_id="h1", body="Obama is a clown and Kerry is his sidekick."))
+    post(client, comment(comment_id="h1", body="The envoy is a clown and his boss is no better."))
     post(client, comment(comment_id="ok", body="A fair point about Diyala and the Badr Organization."))
     items = client.get("/v1/queue", headers={"Authorization": f"Bearer {token}"}).get_json()["items"]
     assert [i["id"] for i in items] == ["h1"]
@@ -186,7 +186,7 @@ def test_held_comment_is_in_the_queue_with_reasons_and_author_history(client, to
 
 
 def test_moderator_approval_is_a_new_decision_audited_and_queued_for_callback(client, token):
-    post(client, comment(comment_id="h1", body="Obama is a clown and Kerry is his sidekick."))
+    post(client, comment(comment_id="h1", body="The envoy is a clown and his boss is no better."))
     response = client.post("/v1/comments/h1/review", json={"action": "approve"}, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200 and response.get_json()["decided_by"] == "moderator:maria"
     history = signed(client, "GET", "/v1/comments/h1", None, raw=b"").get_json()["history"]
@@ -198,7 +198,7 @@ def test_moderator_approval_is_a_new_decision_audited_and_queued_for_callback(cl
 
 
 def test_moderator_ban_refuses_the_authors_next_comment(client, token):
-    post(client, comment(comment_id="h1", body="Obama is a clown and Kerry is his sidekick."))
+    post(client, comment(comment_id="h1", body="The envoy is a clown and his boss is no better."))
     client.post("/v1/comments/h1/review", json={"action": "ban", "note": "repeat name-calling"}, headers={"Authorization": f"Bearer {token}"})
     refused = post(client, comment(comment_id="h2")).get_json()
     assert refused["action"] == "reject" and refused["author_banned"] is True
@@ -310,7 +310,7 @@ def test_a_re_registered_article_is_read_again(client):
 
 
 def test_a_banned_author_is_refused_even_on_an_edit(client):
-    post(client, comment(body="Let the ragheads kill each other."))
+    post(client, comment(body="The ragheads can fight it out among themselves."))
     refused = post(client, comment(body="Sorry, I take it back.", revision=2)).get_json()
     assert refused["action"] == "reject" and [r["rule"] for r in refused["reasons"]] == ["author_banned"]
 
