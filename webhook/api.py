@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
+import orjson
 from flask import Blueprint, Flask, Response, current_app, request
 
 from .errors import MalformedError, NotFoundError, UnsupportedMediaError
@@ -34,14 +35,21 @@ def _signed_json() -> object:
     if request.mimetype != "application/json":
         raise UnsupportedMediaError("send the body as application/json")
     try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        pass
+    # orjson refuses what the standard library reads (a lone surrogate escape, a
+    # number beyond 64 bits, NaN): those are read again, to be named in a 422
+    # by the field checks, and anything else gets the standard library's message.
+    try:
         return json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise MalformedError(f"the body is not valid JSON: {error}") from None
 
 
 def _json(data: dict, status: int = 200) -> Response:
-    # json.dumps straight into a Response: jsonify's provider costs ~20 us a request on the hot path.
-    return Response(json.dumps(data, ensure_ascii=False), status=status, mimetype="application/json", headers=NOSNIFF)
+    # orjson straight into a Response: jsonify's provider and json.dumps cost ~20 us a request on the hot path.
+    return Response(orjson.dumps(data), status=status, content_type="application/json", headers=NOSNIFF)
 
 
 @api.post("/v1/comments")

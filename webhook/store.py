@@ -19,6 +19,7 @@ from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import orjson
 import sqlite_utils
 from flask import Flask
 from sqlite_migrate import Migrations
@@ -146,6 +147,13 @@ class Recall:
     article_version: int | None
 
 
+# Forks of this process so far, as seen in the child: a connection opened before
+# the last fork belongs to the parent. Counting forks costs nothing a request;
+# asking os.getpid() on every use of the connection is a system call each time.
+_forks_seen = [0]
+os.register_at_fork(after_in_child=lambda: _forks_seen.__setitem__(0, _forks_seen[0] + 1))
+
+
 class AlreadyStoredError(Exception):
     """The comment revision was stored meanwhile (a concurrent retry won the race)."""
 
@@ -186,12 +194,11 @@ class Store:
         if self._shared is not None:
             return self._shared
         # A connection must not cross a fork (gunicorn --preload): open a new one in the child.
-        pid = os.getpid()
-        if getattr(self._local, "pid", None) != pid:
+        if getattr(self._local, "forks", None) != _forks_seen[0]:
             self._local.connection = self._connect()
             self._local.lock = os.open(self.path + "-lock", os.O_RDWR | os.O_CREAT, 0o600)
             self._local.commits = 0
-            self._local.pid = pid
+            self._local.forks = _forks_seen[0]
         return self._local.connection
 
     def migrate(self) -> None:
@@ -220,10 +227,10 @@ class Store:
         """Close this thread's connection."""
         if self._shared is not None:
             self._shared.close()
-        elif getattr(self._local, "pid", None) == os.getpid():
+        elif getattr(self._local, "forks", None) == _forks_seen[0]:
             self._local.connection.close()
             os.close(self._local.lock)
-            self._local.pid = None
+            self._local.forks = None
 
     @contextmanager
     def transaction(self):
@@ -397,7 +404,7 @@ class Store:
         cursor = db.execute(
             "INSERT INTO decisions (comment_id, revision, action, decided_by, rules_version, reasons, strike, ban, decided_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (comment_id, revision, action, decided_by, rules_version, json.dumps(reasons, ensure_ascii=False), int(strike), int(ban), now),
+            (comment_id, revision, action, decided_by, rules_version, orjson.dumps(reasons).decode(), int(strike), int(ban), now),
         )
         return StoredDecision(cursor.lastrowid, comment_id, revision, action, decided_by, rules_version, reasons, strike, ban, now)
 
@@ -577,7 +584,7 @@ def _decision(row: sqlite3.Row) -> StoredDecision:
         action=row["action"],
         decided_by=row["decided_by"],
         rules_version=row["rules_version"],
-        reasons=json.loads(row["reasons"]),
+        reasons=orjson.loads(row["reasons"]),
         strike=bool(row["strike"]),
         ban=bool(row["ban"]),
         decided_at=row["decided_at"],
