@@ -26,6 +26,14 @@ _INFLECTIONS = ("s", "es", "ed", "ing", "in", "er", "ers", "y")
 _STRETCHED = re.compile(r"([a-z])\1\1+")
 # "@" between letters is an "a", an "o" or a mask ("f@ck", "b@ll@cks"); not in an address.
 _INNER_AT = re.compile(r"(?<=[a-z])@(?=[a-z])(?![a-z0-9-]*\.[a-z])")
+# Compiled once: a pattern string passed to re.search is looked up in re's cache on every call.
+_DASH_MASK = re.compile(r"[a-z@$]{1,3}-{1,3}[a-z]{0,5}")
+_MARKDOWN_EMPHASIS = re.compile(r"([*_~]+)[a-z]+\1")
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?\s+$")
+_CAPITALISED_AFTER = re.compile(r"\s+[A-Z][a-z]")
+_AFTER_SENTENCE_END = re.compile(r"(^|[.!?]\s+|[\"“]\s*)$")
+_QUOTE_OPENED = re.compile(r"[\"“‘']([^\"“”‘’']*)$")
+_QUOTE_CLOSED = re.compile(r"[,.]?[\"”’']")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +94,9 @@ class MaskReader:
         token = stripped.replace(" ", "")  # "f % c k" is spelled out one character at a time
         if not any(c.isalpha() for c in token) and "$" not in token and "@" not in token:
             return None  # "4 * 2,500", "********", a bullet or footnote mark
-        if not any(c in _HARD_MASKS for c in token) and not re.fullmatch(r"[a-z@$]{1,3}-{1,3}[a-z]{0,5}", token) and not _INNER_AT.search(token):
+        if not any(c in _HARD_MASKS for c in token) and not _DASH_MASK.fullmatch(token) and not _INNER_AT.search(token):
             return None  # a hyphenated word ("up-armored"), not a dash mask ("a-hole")
-        if re.fullmatch(r"([*_~]+)[a-z]+\1", token):
+        if _MARKDOWN_EMPHASIS.fullmatch(token):
             return None  # markdown emphasis: *word*, **word**, _word_
         readings = self._read_mask(token)
         if not readings and "-" in token and _HARD_MASK_PRESENT.search(token):
@@ -128,13 +136,13 @@ class MaskReader:
 
     def _is_redacted_name(self, text: Text, first: int, last: int) -> bool:
         original = text.original
-        before = re.search(r"([A-Za-z]+)\.?\s+$", original[max(0, first - 20):first])
+        before = _WORD_BEFORE.search(original[max(0, first - 20):first])
         if before and before.group(1).lower() in self._titles:
             return True
         # "J*** Smith": a capitalised mask before a capitalised word, mid-sentence.
         capital = original[first:first + 1].isupper() and not original[first:last].isupper()
-        after = re.match(r"\s+[A-Z][a-z]", original[last:last + 4])
-        starts_sentence = re.search(r"(^|[.!?]\s+|[\"“]\s*)$", original[max(0, first - 4):first])
+        after = _CAPITALISED_AFTER.match(original[last:last + 4])
+        starts_sentence = _AFTER_SENTENCE_END.search(original[max(0, first - 4):first])
         return bool(capital and after and not starts_sentence)
 
     def _is_quoted_mention(self, text: Text, first: int, last: int) -> bool:
@@ -143,8 +151,8 @@ class MaskReader:
         original = text.original
         before = original[max(0, first - 12):first]
         after = original[last:last + 3]
-        opened = re.search(r"[\"“‘']([^\"“”‘’']*)$", before)
-        closed = re.match(r"[,.]?[\"”’']", after)
+        opened = _QUOTE_OPENED.search(before)
+        closed = _QUOTE_CLOSED.match(after)
         if not (opened and closed):
             return False
         return bool(self._policy_words and self._policy_words.search(text.folded))

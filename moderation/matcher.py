@@ -27,6 +27,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import ahocorasick_rs
 
@@ -63,14 +64,25 @@ class Match:
     near_miss: str = ""  # an allow-list word this one resembles ("Shite" ~ "shiite")
 
 
+_REPEAT = re.compile(r"(.)\1+")
+_STRETCH = re.compile(r"(.)\1\1+")
+# Compiled once: a pattern string passed to re.sub is looked up in re's cache on every call.
+_AFTER_SENTENCE_END = re.compile(r"(?:^|[.!?:\"“]\s*)$")
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][\w.]*\s+$")
+_CAPITALISED_AFTER = re.compile(r"\s+[A-Z][a-z]")
+_NOT_LETTER = re.compile(r"[^a-z]")
+
+
+@lru_cache(maxsize=8192)
 def squeeze(text: str) -> str:
     """Collapse every run of a repeated character to one: "fuuuck" -> "fuck"."""
-    return re.sub(r"(.)\1+", r"\1", text)
+    return _REPEAT.sub(r"\1", text)
 
 
+@lru_cache(maxsize=8192)
 def destretch(text: str) -> str:
     """Collapse runs of three or more of a character to two: "shiiiite" -> "shiite"."""
-    return re.sub(r"(.)\1\1+", r"\1\1", text)
+    return _STRETCH.sub(r"\1\1", text)
 
 
 def read_stand_ins(text: str) -> str:
@@ -235,7 +247,7 @@ class Matcher:
         if self._clean_sense(folded, term, start, end) or self._is_name(text, term, first, last):
             return None
         disguises = self._disguises(written, folded[start:end], split, spelling)
-        starts_sentence = re.search(r"(?:^|[.!?:\"“]\s*)$", text.original[max(0, first - 3):first]) is not None
+        starts_sentence = _AFTER_SENTENCE_END.search(text.original[max(0, first - 3):first]) is not None
         near_miss = "" if starts_sentence else self._near_miss(term, written, word)
         return Match(term, spelling, start, end, disguises, near_miss)
 
@@ -357,8 +369,8 @@ class Matcher:
         word = original[first:last]
         if not (word[:1].isupper() and word[1:].islower()):
             return False
-        before = re.search(r"[A-Z][\w.]*\s+$", original[max(0, first - 30):first])
-        after = re.match(r"\s+[A-Z][a-z]", original[last:last + 4])
+        before = _CAPITALISED_BEFORE.search(original[max(0, first - 30):first])
+        after = _CAPITALISED_AFTER.match(original[last:last + 4])
         return bool(before or after)
 
     def _near_miss(self, term: Term, written: str, word: str) -> str:
@@ -377,7 +389,7 @@ class Matcher:
             found.append("letters split apart")
         if any(c in _STAND_IN_CHARS for c in folded) or any(c in "<>/\\()_-" for c in written if not split):
             found.append("digits or symbols for letters")  # "sh1t", and letters drawn: "fuc|<"
-        letters = re.sub(r"[^a-z]", "", folded)
+        letters = _NOT_LETTER.sub("", folded)
         if len(destretch(letters)) < len(letters):
             found.append("stretched letters")
         if "v" in letters and "u" in spelling and "v" not in spelling:
