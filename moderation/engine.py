@@ -48,6 +48,7 @@ class Engine:
         )
         # Relevance needs the article and says nothing about spam, so it runs last.
         self._relevance = RelevanceDetector(relevance, relevance_source)
+        self._spam_rules = frozenset(rule.id for rule in rules.rules.values() if rule.category == "spam")
         self._profiles: OrderedDict[tuple[str, str], object] = OrderedDict()
         self._check_rule_ids()
 
@@ -64,7 +65,7 @@ class Engine:
         signals: list[Signal] = []
         for detector in self._detectors:
             signals.extend(detector.detect(text))
-        if comment.article is not None and not any(self.rules.rules[s.rule].category == "spam" for s in signals):
+        if comment.article is not None and not any(s.rule in self._spam_rules for s in signals):
             signals.extend(self._relevance.detect(text, self._profile(comment.article)))
         reasons = tuple(self._reason(signal) for signal in signals)
         action = max((r.action for r in reasons), key=VERDICT_ORDER.__getitem__, default="approve")

@@ -18,20 +18,24 @@ NOSNIFF = (("X-Content-Type-Options", "nosniff"),)
 
 
 def _now() -> datetime:
-    return datetime.fromtimestamp(current_app.config["MODERATION_CLOCK"](), tz=timezone.utc)
+    return _moment(current_app.config["MODERATION_CLOCK"]())
 
 
-def _verify_signature() -> bytes:
+def _moment(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, tz=timezone.utc)
+
+
+def _verify_signature(config=None, now: float | None = None) -> bytes:
     """The raw body, once its Standard Webhooks signature checks out (else 401)."""
     raw = request.get_data(cache=True)
-    config = current_app.config
-    verify(request.headers, raw, config["MODERATION_WEBHOOK_SECRETS"], config["MODERATION_CLOCK"]())
+    config = config or current_app.config
+    verify(request.headers, raw, config["MODERATION_WEBHOOK_SECRETS"], config["MODERATION_CLOCK"]() if now is None else now)
     return raw
 
 
-def _signed_json() -> object:
+def _signed_json(config=None, now: float | None = None) -> object:
     """The request body, after its signature is checked (401) and it is read as JSON (415, 400)."""
-    raw = _verify_signature()
+    raw = _verify_signature(config, now)
     if request.mimetype != "application/json":
         raise UnsupportedMediaError("send the body as application/json")
     try:
@@ -55,9 +59,12 @@ def _json(data: dict, status: int = 200) -> Response:
 @api.post("/v1/comments")
 def post_comment():
     """Moderate one comment revision and answer with the verdict the platform acts on."""
-    comment = comment_from_json(_signed_json())
-    app = current_app
-    outcome = ingest(app.extensions["moderation.store"], app.extensions["moderation.engine"], comment, _now(), app.config["MODERATION_FLOOD_LIMIT"])
+    # The app and the clock looked up once: each use of the current_app proxy costs a lookup.
+    app = current_app._get_current_object()
+    config = app.config
+    now = config["MODERATION_CLOCK"]()
+    comment = comment_from_json(_signed_json(config, now))
+    outcome = ingest(app.extensions["moderation.store"], app.extensions["moderation.engine"], comment, _moment(now), config["MODERATION_FLOOD_LIMIT"])
     response = _json(_verdict(outcome))
     if outcome.replayed:
         response.headers["Idempotent-Replayed"] = "true"
