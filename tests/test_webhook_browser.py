@@ -22,9 +22,9 @@ if not (CHROMIUM and CHROMEDRIVER):
     pytest.skip("chromium and chromium-driver are not installed (make test installs them)", allow_module_level=True)
 
 from selenium import webdriver  # noqa: E402
+from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
@@ -62,8 +62,14 @@ def test_moderator_signs_in_sees_evidence_approves_and_the_platform_is_told(serv
     marks = first.find_elements(By.CSS_SELECTOR, "mark.evidence")
     assert marks and marks[0].text
     first.find_element(By.CSS_SELECTOR, "button.approve").click()
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(first))  # the queue reloaded
-    assert comment_id not in [e.get_attribute("data-comment") for e in browser.find_elements(By.CSS_SELECTOR, ".item")]
+
+    def approved_one_gone(driver) -> bool:
+        return comment_id not in [e.get_attribute("data-comment") for e in driver.find_elements(By.CSS_SELECTOR, ".item")]
+
+    # The queue reloads without the approved comment. While the page navigates,
+    # Chromium may answer for the old page's nodes with a stale-element or an
+    # inspector error ("Node ... does not belong to the document"): look again.
+    WebDriverWait(browser, 10, ignored_exceptions=(WebDriverException,)).until(approved_one_gone)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and not platform.received:
         time.sleep(0.2)
