@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .errors import RuleFileError
 from .normalize import normalize
@@ -48,9 +49,13 @@ class Term:
         return tuple(dict.fromkeys((*self.respellings, *composed)))
 
 
+@lru_cache(maxsize=8192)
 def letters_of(spelling: str) -> str:
     """The letters of a spelling, folded like comment text ("half-assed" -> "halfassed")."""
-    return re.sub(r"[^a-z0-9]", "", normalize(spelling).folded)
+    return _NOT_LETTER_OR_DIGIT.sub("", normalize(spelling).folded)
+
+
+_NOT_LETTER_OR_DIGIT = re.compile(r"[^a-z0-9]")
 
 
 def parse_terms(entries: object, source: str) -> tuple[Term, ...]:
