@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import sqlite3
 
 from webhook.store import CHECKPOINT_EVERY, Store, migrations
 
@@ -39,3 +41,22 @@ def test_a_failed_write_leaves_nothing(tmp_path):
     except RuntimeError:
         pass
     assert store.history("c1") == []
+
+
+def test_a_failed_write_lets_go_of_the_writers_lock(tmp_path):
+    path = str(tmp_path / "l.db")
+    store = Store(path)
+    try:
+        with store.transaction() as db:
+            db.execute("INSERT INTO no_such_table VALUES (1)")
+    except sqlite3.OperationalError:
+        pass
+    other = os.open(path + "-lock", os.O_RDWR)
+    try:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if the failed write still held it
+        fcntl.flock(other, fcntl.LOCK_UN)
+    finally:
+        os.close(other)
+    with store.transaction() as db:  # and the connection is out of the failed transaction
+        store.record_decision(db, "c1", 1, "approve", "engine", "v", [], False, False, "2026")
+    assert [d.action for d in store.history("c1")] == ["approve"]
