@@ -334,3 +334,17 @@ def test_concurrent_retries_of_one_comment_store_one_decision(tmp_path):
         thread.join()
     assert [code for code, _ in results] == [200] * 6 and len({d for _, d in results}) == 1
     assert len(app.extensions["moderation.store"].history("race")) == 1
+
+
+def test_a_returning_author_is_not_written_again_unless_changed(client):
+    store = client.application.extensions["moderation.store"]
+    statements: list[str] = []
+    post(client, comment(comment_id="c1", author="u7"))
+    store.connection.set_trace_callback(statements.append)
+    post(client, comment(comment_id="c2", author="u7"))
+    assert not [s for s in statements if "INTO authors" in s], "an unchanged author costs no statement"
+    renamed = comment(comment_id="c3", author="u7")
+    renamed["author"]["display_name"] = "Maria K."
+    post(client, renamed)
+    store.connection.set_trace_callback(None)
+    assert store.connection.execute("SELECT display_name FROM authors WHERE id = 'u7'").fetchone()[0] == "Maria K."

@@ -117,7 +117,7 @@ def _ingest_once(store: Store, engine: Engine, comment: dict, now: datetime, flo
             strikes = store.count_strikes(author_id, iso(now - timedelta(days=policy.strike_window_days)), db) + 1
             if strikes >= policy.strike_limit:
                 ban_reason = f"{strikes} strikes in {policy.strike_window_days} days"
-        store.record_comment(db, comment, stamp)
+        store.record_comment(db, comment, stamp, author_unchanged=known.author_unchanged)
         decision = store.record_decision(db, comment["id"], revision, action, "engine", verdict.rules_version, reasons, verdict.strike, verdict.ban, stamp)
         if ban_reason:
             expires = iso(now + timedelta(days=policy.ban_days)) if policy.ban_days else None

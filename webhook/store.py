@@ -145,6 +145,8 @@ class Recall:
     author_banned: bool
     recent_comments: int
     article_version: int | None
+    # The author's stored row matches the comment's (display name, email hash): no write needed.
+    author_unchanged: bool = False
 
 
 # Forks of this process so far, as seen in the child: a connection opened before
@@ -299,12 +301,13 @@ class Store:
             "SELECT c.body_hash, c.author_id, "
             "EXISTS (SELECT 1 FROM bans WHERE author_id = :author AND lifted_at IS NULL AND (expires_at IS NULL OR expires_at > :now)), "
             "CASE WHEN :since IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM comments WHERE author_id = :author AND received_at >= :since) END, "
-            "(SELECT version FROM articles WHERE id = :article) "
+            "(SELECT version FROM articles WHERE id = :article), "
+            "EXISTS (SELECT 1 FROM authors WHERE id = :author AND display_name IS :name AND (:email IS NULL OR email_hash IS :email)) "
             "FROM (SELECT 1) LEFT JOIN comments c ON c.id = :id AND c.revision = :revision",
             {"id": comment["id"], "revision": comment["revision"], "author": author["id"], "now": now, "since": flood_since,
-             "article": comment["article_id"]},
+             "article": comment["article_id"], "name": author.get("display_name"), "email": author.get("email_hash")},
         ).fetchone()
-        return Recall(row[0], row[1], bool(row[2]), row[3], row[4])
+        return Recall(row[0], row[1], bool(row[2]), row[3], row[4], bool(row[5]))
 
     def find_revision(self, comment_id: str, revision: int) -> sqlite3.Row | None:
         """A stored revision of a comment (its body hash and author), or None."""
@@ -364,19 +367,22 @@ class Store:
             (author_id, since),
         ).fetchone()[0]
 
-    def record_comment(self, db: sqlite3.Connection, comment: dict, now: str) -> None:
+    def record_comment(self, db: sqlite3.Connection, comment: dict, now: str, author_unchanged: bool = False) -> None:
         """Insert a comment revision and its author (inside the caller's transaction).
 
-        Raises AlreadyStoredError when the revision is there already (a concurrent retry).
+        `author_unchanged` (from `recall`) skips the author's upsert: most comments
+        come from authors already stored as they are. Raises AlreadyStoredError
+        when the revision is there already (a concurrent retry).
         """
         author = comment["author"]
-        # The WHERE skips the write (and its WAL page) for an author seen before, unchanged.
-        db.execute(
-            "INSERT INTO authors (id, display_name, email_hash, first_seen_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name, email_hash = coalesce(excluded.email_hash, email_hash) "
-            "WHERE display_name IS NOT excluded.display_name OR (excluded.email_hash IS NOT NULL AND email_hash IS NOT excluded.email_hash)",
-            (author["id"], author.get("display_name"), author.get("email_hash"), now),
-        )
+        if not author_unchanged:
+            # The WHERE skips the write (and its WAL page) when the row is as it was after all.
+            db.execute(
+                "INSERT INTO authors (id, display_name, email_hash, first_seen_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name, email_hash = coalesce(excluded.email_hash, email_hash) "
+                "WHERE display_name IS NOT excluded.display_name OR (excluded.email_hash IS NOT NULL AND email_hash IS NOT excluded.email_hash)",
+                (author["id"], author.get("display_name"), author.get("email_hash"), now),
+            )
         try:
             db.execute(
                 "INSERT INTO comments (id, revision, body, body_hash, parent_id, article_id, author_id, author_ip, created_at, received_at) "
