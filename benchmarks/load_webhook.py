@@ -186,8 +186,11 @@ def main() -> None:
     try:
         wait_for(bare_port)
         wait_for(service_port)
+        # Unmeasured warm-up: each worker's first requests open its connection and fill its caches.
+        drive(bare_port, 8, 1, "warm-bare-")
+        warm = drive(service_port, 8, 1, "warm-svc-")
         print(f"{'concurrency':>11} | {'bare req/s':>10} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} | {'service req/s':>13} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} | share of ceiling")
-        all_ids: list[str] = []
+        all_ids: list[str] = list(warm["ids"])
         for concurrency in args.concurrency:
             # Taking turns in short slices: a noisy neighbour on the host slows both, not one.
             bare_slices, our_slices = [], []
