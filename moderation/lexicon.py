@@ -49,13 +49,13 @@ class Term:
         return tuple(dict.fromkeys((*self.respellings, *composed)))
 
 
+_NOT_LETTER_OR_DIGIT = re.compile(r"[^a-z0-9]")
+
+
 @lru_cache(maxsize=8192)
 def letters_of(spelling: str) -> str:
     """The letters of a spelling, folded like comment text ("half-assed" -> "halfassed")."""
     return _NOT_LETTER_OR_DIGIT.sub("", normalize(spelling).folded)
-
-
-_NOT_LETTER_OR_DIGIT = re.compile(r"[^a-z0-9]")
 
 
 def parse_terms(entries: object, source: str) -> tuple[Term, ...]:
