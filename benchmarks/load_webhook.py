@@ -5,7 +5,7 @@ Run: .venv/bin/python benchmarks/load_webhook.py [--seconds 2] [--rounds 3] [--c
 The service runs as `moderation serve` runs it (gunicorn, 2 sync workers, on a
 seeded SQLite file); the bare app runs under the same gunicorn command line. All
 on loopback; the client runs on the same cores, in two processes of threads. Prints requests/s, p50 and
-p99 for each, the ratio to the bare ceiling, and checks afterwards that every
+p99 and the server's CPU time per answer for each, the ratio to the bare ceiling, and checks afterwards that every
 200 the service gave has exactly one stored decision. Figures, not a test:
 targets (issue #3) are >= 70% of the ceiling, p99 <= 15 ms at 8 and <= 50 ms at 32.
 """
@@ -151,6 +151,30 @@ def drive(port: int, concurrency: int, seconds: float, prefix: str) -> dict:
     }
 
 
+def server_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) of a server process and all its descendants (its gunicorn workers); None without /proc."""
+    total, pending = 0.0, [pid]
+    try:
+        while pending:
+            current = pending.pop()
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending.extend(int(child) for child in (task / "children").read_text().split())
+    except (OSError, ValueError, IndexError):
+        return None
+    return total
+
+
+def measured(pid: int, port: int, concurrency: int, seconds: float, prefix: str) -> dict:
+    """One slice, with the server's CPU time spent on it."""
+    before = server_cpu(pid)
+    result = drive(port, concurrency, seconds, prefix)
+    after = server_cpu(pid)
+    result["cpu"] = after - before if before is not None and after is not None else None
+    return result
+
+
 def summary(slices: list[dict]) -> dict:
     """Requests/s and p50/p99 over every slice of one app at one concurrency."""
     latencies = sorted(latency for s in slices for latency in s["latencies"])
@@ -160,6 +184,9 @@ def summary(slices: list[dict]) -> dict:
         "p99": latencies[int(len(latencies) * 0.99)] * 1000 if latencies else float("nan"),
         "errors": sum(s["errors"] for s in slices),
         "ids": [i for s in slices for i in s["ids"]],
+        # Server CPU per answer: what the throughput gap is made of (the client shares the cores).
+        "cpu_us": (sum(s["cpu"] for s in slices) / len(latencies) * 1e6
+                   if latencies and all(s.get("cpu") is not None for s in slices) else float("nan")),
     }
 
 
@@ -189,17 +216,20 @@ def main() -> None:
         # Unmeasured warm-up: each worker's first requests open its connection and fill its caches.
         drive(bare_port, 8, 1, "warm-bare-")
         warm = drive(service_port, 8, 1, "warm-svc-")
-        print(f"{'concurrency':>11} | {'bare req/s':>10} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} | {'service req/s':>13} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} | share of ceiling")
+        print(f"{'concurrency':>11} | {'bare req/s':>10} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'CPU us':>6} | "
+              f"{'service req/s':>13} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'CPU us':>6} | share of ceiling")
         all_ids: list[str] = list(warm["ids"])
         for concurrency in args.concurrency:
             # Taking turns in short slices: a noisy neighbour on the host slows both, not one.
             bare_slices, our_slices = [], []
             for round_ in range(args.rounds):
-                bare_slices.append(drive(bare_port, concurrency, args.seconds, f"bare{concurrency}r{round_}-"))
-                our_slices.append(drive(service_port, concurrency, args.seconds, f"svc{concurrency}r{round_}-"))
+                bare_slices.append(measured(bare.pid, bare_port, concurrency, args.seconds, f"bare{concurrency}r{round_}-"))
+                our_slices.append(measured(service.pid, service_port, concurrency, args.seconds, f"svc{concurrency}r{round_}-"))
             ceiling, ours = summary(bare_slices), summary(our_slices)
             all_ids.extend(ours["ids"])
-            print(f"{concurrency:>11} | {ceiling['rps']:>10,.0f} {ceiling['p50']:>7.1f} {ceiling['p99']:>7.1f} {ceiling['errors']:>6} | {ours['rps']:>13,.0f} {ours['p50']:>7.1f} {ours['p99']:>7.1f} {ours['errors']:>6} | {ours['rps'] / ceiling['rps']:.0%}")
+            print(f"{concurrency:>11} | {ceiling['rps']:>10,.0f} {ceiling['p50']:>7.1f} {ceiling['p99']:>7.1f} {ceiling['errors']:>6} {ceiling['cpu_us']:>6.0f} | "
+                  f"{ours['rps']:>13,.0f} {ours['p50']:>7.1f} {ours['p99']:>7.1f} {ours['errors']:>6} {ours['cpu_us']:>6.0f} | {ours['rps'] / ceiling['rps']:.0%}")
+        print("CPU us: the server's processes' CPU time per answer (user + system, from /proc), beside the client's on the same cores")
         connection = sqlite3.connect(db)
         counts = dict(connection.execute("SELECT comment_id, COUNT(*) FROM decisions GROUP BY comment_id").fetchall())
         wrong = [i for i in all_ids if counts.get(i) != 1]
