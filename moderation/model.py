@@ -14,7 +14,7 @@ VERDICT_ORDER: dict[str, int] = {"approve": 0, "hold": 1, "reject": 2}
 SEVERITIES = ("info", "mild", "moderate", "strong", "severe")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """The post a comment is written under: relevance is judged against it."""
 
@@ -22,7 +22,7 @@ class Article:
     text: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Comment:
     """One comment to moderate; only `text` is required."""
 
@@ -32,7 +32,7 @@ class Comment:
     author: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reason:
     """Why a rule fired: where, on what evidence, and what the policy says."""
 
@@ -65,7 +65,7 @@ class Reason:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
     """The verdict on one comment with every reason behind it."""
 
