@@ -28,8 +28,11 @@ def _moment(seconds: float) -> datetime:
 def _verify_signature(config=None, now: float | None = None) -> bytes:
     """The raw body, once its Standard Webhooks signature checks out (else 401)."""
     raw = request.get_data(cache=True)
-    config = config or current_app.config
-    verify(request.headers, raw, config["MODERATION_WEBHOOK_SECRETS"], config["MODERATION_CLOCK"]() if now is None else now)
+    if config is None:
+        config = current_app.config
+    if now is None:
+        now = config["MODERATION_CLOCK"]()
+    verify(request.headers, raw, config["MODERATION_WEBHOOK_SECRETS"], now)
     return raw
 
 
