@@ -63,6 +63,14 @@ def test_bad_signatures_are_refused_with_401(client, case):
     assert response.mimetype == "application/problem+json"
 
 
+def test_signatures_match_the_standard_webhooks_example():
+    # The example from the Standard Webhooks specification: a platform's own library signs the same way.
+    secret, message_id, timestamp = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330
+    body = b'{"test": 2432232314}'
+    assert sign(secret, message_id, timestamp, body) == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+    assert sign(secret, message_id, timestamp, body + b" ") != sign(secret, message_id, timestamp, body)
+
+
 def test_a_rotated_secret_still_verifies(client):
     assert post(client, comment(), secret=OLD_SECRET).status_code == 200
 
