@@ -118,14 +118,15 @@ class PhraseDetector:
         # it: a long rule costs no more than the one phrase that can match.
         alternatives, triggers = [], []
         for part in _top_level_alternatives(pattern):
-            words = [w for entry in entries for w in self._trigger_words(entry) if _mentions(part, entry, w)]
+            words = [w for entry in entries for w in self._expand_trigger(entry) if _mentions(part, entry, w)]
             if not words:
-                words = [w for entry in entries for w in self._trigger_words(entry)]
+                words = [w for entry in entries for w in self._expand_trigger(entry)]
             alternatives.append(re.compile(_LIST_NAME.sub(expand, part)))
             triggers.append(tuple(dict.fromkeys(words)))
         return PhraseRule(rule_id, tuple(alternatives), tuple(triggers), handle_group)
 
-    def _trigger_words(self, entry: str) -> tuple[str, ...]:
+    def _expand_trigger(self, entry: str) -> tuple[str, ...]:
+        """A trigger entry as words: a {list} name stands for the words of that list."""
         listed = _LIST_NAME.fullmatch(entry)
         return self.lists[listed.group(1)] if listed else (entry,)
 

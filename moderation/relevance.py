@@ -263,7 +263,7 @@ class RelevanceDetector:
         not function words: "the worst is yet to come" does, "in the face of" does not.
         """
         size = self.quote_words
-        start = None
+        start: int | None = None
         for index in range(len(words) - size + 1):
             if " ".join(words[index : index + size]) not in profile.quotes:
                 start = None

@@ -254,11 +254,12 @@ class SpamDetector:
                 return _Evidence(self.repeated_weight, "spam-repeated-text", first, last, f"'{word}' written {copies} times")
         size = self.repeated_phrase_words
         runs = [tuple(words[i : i + size]) for i in range(len(words) - size + 1)]
-        copies = Counter(runs)
+        run_copies = Counter(runs)
         # Words covered by repeated runs, counted as runs overlap in order (no set of positions).
-        covered, reach, first_index = 0, 0, None
+        covered, reach = 0, 0
+        first_index: int | None = None
         for index, run in enumerate(runs):
-            if copies[run] >= self.repeated_phrase_copies:
+            if run_copies[run] >= self.repeated_phrase_copies:
                 covered += index + size - max(reach, index)
                 reach = index + size
                 first_index = index if first_index is None else first_index
@@ -266,7 +267,7 @@ class SpamDetector:
             index = first_index
             first, last = text.span(tokens[index].start(), tokens[index + size - 1].end())
             run = runs[index]
-            return _Evidence(self.repeated_weight, "spam-repeated-text", first, last, f"'{' '.join(run)}' pasted {copies[run]} times")
+            return _Evidence(self.repeated_weight, "spam-repeated-text", first, last, f"'{' '.join(run)}' pasted {run_copies[run]} times")
         return None
 
     def _may_repeat(self, folded: str) -> bool:
