@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 
 import orjson
 from flask import Blueprint, Flask, Response, current_app, request
 
+from .clock import app_now, moment
 from .errors import MalformedError, NotFoundError, UnsupportedMediaError
 from .ingest import Outcome, ingest, iso
 from .payload import article_from_json, check_identifier, comment_from_json
@@ -15,14 +15,6 @@ from .signing import verify
 
 api = Blueprint("api", __name__)
 NOSNIFF = (("X-Content-Type-Options", "nosniff"),)
-
-
-def _now() -> datetime:
-    return _moment(current_app.config["MODERATION_CLOCK"]())
-
-
-def _moment(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, tz=timezone.utc)
 
 
 def _verify_signature(config=None, now: float | None = None) -> bytes:
@@ -67,7 +59,7 @@ def post_comment():
     config = app.config
     now = config["MODERATION_CLOCK"]()
     comment = comment_from_json(_signed_json(config, now))
-    outcome = ingest(app.extensions["moderation.store"], app.extensions["moderation.engine"], comment, _moment(now), config["MODERATION_FLOOD_LIMIT"])
+    outcome = ingest(app.extensions["moderation.store"], app.extensions["moderation.engine"], comment, moment(now), config["MODERATION_FLOOD_LIMIT"])
     response = _json(_verdict(outcome))
     if outcome.replayed:
         response.headers["Idempotent-Replayed"] = "true"
@@ -79,7 +71,7 @@ def put_article(article_id: str):
     """Register (or update) an article so comments can refer to it by id."""
     article = article_from_json(_signed_json())
     check_identifier(article_id, "id")
-    current_app.extensions["moderation.store"].save_article(article_id, article["title"], article["text"], iso(_now()))
+    current_app.extensions["moderation.store"].save_article(article_id, article["title"], article["text"], iso(app_now()))
     return _json({"id": article_id, "title": article["title"]})
 
 

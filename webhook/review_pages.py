@@ -7,13 +7,13 @@ by escaping each segment and wrapping only the spans in <mark>.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timezone
 
 from flask import Blueprint, Flask, current_app, g, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from markupsafe import Markup, escape
 
 from .accounts import check_sign_in
+from .clock import app_now
 from .errors import CsrfError, FieldError
 from .ingest import iso
 from .review import review as decide
@@ -43,10 +43,6 @@ def highlight(text: str, reasons: list) -> Markup:
         cursor = end
     out.append(escape(text[cursor:]))
     return Markup("").join(out)
-
-
-def _now() -> datetime:
-    return datetime.fromtimestamp(current_app.config["MODERATION_CLOCK"](), tz=timezone.utc)
 
 
 def _csrf_token() -> str:
@@ -106,7 +102,7 @@ def queue():
     category = request.args.get("category") or None
     article = request.args.get("article") or None
     items = moderators.queue(category, article)
-    now = iso(_now())
+    now = iso(app_now())
     for item in items:
         item["author"] = moderators.author_summary(item["author_id"], now)
         item["highlighted"] = highlight(item["body"], item["reasons"])
@@ -124,7 +120,7 @@ def decide_selected():
     engine = current_app.extensions["moderation.engine"]
     # A selection is decided all or nothing, in one transaction.
     decide(current_app.extensions["moderation.moderators"], request.form.getlist("comment_id"), request.form.get("action", ""),
-           g.signed_in, _now(), request.form.get("note", "").strip()[:2_000], int(days) if days else engine.author_policy.ban_days,
+           g.signed_in, app_now(), request.form.get("note", "").strip()[:2_000], int(days) if days else engine.author_policy.ban_days,
            engine.rules_version)
     return redirect(_same_site(request.form.get("back"), url_for("review.queue")))
 
@@ -133,7 +129,7 @@ def decide_selected():
 def author(author_id: str):
     """An author's history: counts, bans and every comment with its latest decision."""
     moderators = current_app.extensions["moderation.moderators"]
-    summary = moderators.author_summary(author_id, iso(_now()))
+    summary = moderators.author_summary(author_id, iso(app_now()))
     comments = moderators.author_comments(author_id)
     for comment in comments:
         comment["highlighted"] = highlight(comment["body"], comment["reasons"])

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 
 from flask import Blueprint, Flask, current_app, g, jsonify, request
 
 from .accounts import token_owner
+from .clock import app_now
 from .errors import FieldError, MalformedError, UnauthorizedError
 from .ingest import iso
 from .review import review
 
 tools = Blueprint("tools", __name__)
-
-
-def _now() -> datetime:
-    return datetime.fromtimestamp(current_app.config["MODERATION_CLOCK"](), tz=timezone.utc)
 
 
 @tools.before_request
@@ -37,7 +33,7 @@ def queue():
     """Held comments, oldest first, with reasons and the author's history."""
     moderators = current_app.extensions["moderation.moderators"]
     items = moderators.queue(request.args.get("category") or None, request.args.get("article") or None)
-    now = iso(_now())
+    now = iso(app_now())
     for item in items:
         item["author"] = moderators.author_summary(item["author_id"], now)
     return jsonify({"items": items})
@@ -62,7 +58,7 @@ def review_comment(comment_id: str):
     if not isinstance(action, str):
         raise FieldError("must be one of approve, reject, ban, unban", field="action")
     app = current_app
-    decisions = review(app.extensions["moderation.moderators"], [comment_id], action, g.moderator, _now(), note, ban_days,
+    decisions = review(app.extensions["moderation.moderators"], [comment_id], action, g.moderator, app_now(), note, ban_days,
                        app.extensions["moderation.engine"].rules_version)
     decision = decisions[0] if decisions else None
     return jsonify({
