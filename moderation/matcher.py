@@ -42,6 +42,7 @@ _READ_STAND_INS = str.maketrans(_STAND_INS)
 _STAND_IN_CHARS = frozenset(_STAND_INS)
 _SEPARATORS = " \t\n\r.-_,*/:~"
 _DROP_SEPARATORS = str.maketrans("", "", _SEPARATORS)
+_SEPARATOR_CHARS = frozenset(_SEPARATORS)
 _SEPARATOR_RUN = re.compile(r"[\s.\-_,*/:~]+")
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 _WORD_CHARS = _LETTERS | frozenset("0123456789") | _STAND_IN_CHARS
@@ -194,10 +195,12 @@ class Matcher:
         in_plain = Counter(index for index, _, _ in plain_hits)
         gained = Counter(index for index, _, _ in hits)
         gained.subtract(in_plain)
+        # Where each character of the joined text sits in the plain text.
+        kept = [at for at, char in enumerate(plain) if char not in _SEPARATOR_CHARS]
         for index, start, end in hits:
             if gained[index] <= 0:
                 continue
-            first, last = _unjoin(plain, start), _unjoin(plain, end - 1) + 1
+            first, last = kept[start], kept[end - 1] + 1
             if last - first == end - start or any(a < last and first < b for a, b in taken):
                 continue  # no separator inside: the plain pass judged it already
             term, spelling = self._entries[index]
@@ -415,18 +418,6 @@ def _split_stand_ins_plausible(joined: str) -> bool:
     # "s-h-1-t" is a word with one stand-in; "a $5" is a letter beside a price.
     letters = sum(1 for c in joined if c in _LETTERS)
     return letters >= 2 and letters > len(joined) - letters
-
-
-def _unjoin(plain: str, index: int) -> int:
-    """Where character `index` of the separator-free text sits in `plain`."""
-    # Each pass adds the separators in the stretch just taken in; few passes
-    # settle, and it runs only for the rare candidate that spans a separator.
-    position = index
-    while True:
-        moved = index + position + 1 - len(plain[: position + 1].translate(_DROP_SEPARATORS))
-        if moved == position:
-            return position
-        position = moved
 
 
 def _character_disguise(char: str) -> str:
