@@ -9,6 +9,9 @@ from .ingest import iso
 from .store import ModeratorStore, StoredDecision
 
 ACTIONS = ("approve", "reject", "ban", "unban")
+# The periods the numbers page offers, in days; any whole number up to ten years is accepted.
+PERIODS = (1, 7, 30, 365)
+MAX_PERIOD_DAYS = 3650
 # What each action leaves the comment as; unban lifts the author's bans and decides nothing.
 VERDICTS = {"approve": "approve", "reject": "reject", "ban": "reject", "unban": None}
 
@@ -54,3 +57,14 @@ def review(moderators: ModeratorStore, comment_ids: list[str], action: str, mode
                 "decided_by": decided_by,
             }, stamp)
     return decisions
+
+
+def period_start(days: str | None, now: datetime) -> tuple[int, str]:
+    """The number of days asked for (30 when none) and the moment they start, for the numbers."""
+    if days is None or days == "":
+        count = 30
+    elif days.isdigit() and 1 <= int(days) <= MAX_PERIOD_DAYS:
+        count = int(days)
+    else:
+        raise FieldError(f"must be a whole number of days, from 1 to {MAX_PERIOD_DAYS}", field="days")
+    return count, iso(now - timedelta(days=count))

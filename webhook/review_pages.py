@@ -16,6 +16,7 @@ from .accounts import check_sign_in
 from .clock import app_now
 from .errors import CsrfError, FieldError
 from .ingest import iso
+from .review import PERIODS, period_start
 from .review import review as decide
 
 review = Blueprint("review", __name__, template_folder="templates")
@@ -134,6 +135,15 @@ def author(author_id: str):
     for comment in comments:
         comment["highlighted"] = highlight(comment["body"], comment["reasons"])
     return render_template("author.html", summary=summary, comments=comments, csrf=_csrf_token())
+
+
+@review.get("/numbers")
+def numbers():
+    """What the engine and the moderators decided over a period, rule by rule; the queue, bans and callbacks now."""
+    now = app_now()
+    days, since = period_start(request.args.get("days"), now)
+    figures = current_app.extensions["moderation.moderators"].numbers(since, iso(now))
+    return render_template("numbers.html", figures=figures, days=days, periods=PERIODS, csrf=_csrf_token())
 
 
 @review.get("/audit")

@@ -10,7 +10,7 @@ from .accounts import token_owner
 from .clock import app_now
 from .errors import FieldError, MalformedError, UnauthorizedError
 from .ingest import iso
-from .review import review
+from .review import period_start, review
 
 tools = Blueprint("tools", __name__)
 
@@ -37,6 +37,14 @@ def queue():
     for item in items:
         item["author"] = moderators.author_summary(item["author_id"], now)
     return jsonify({"items": items})
+
+
+@tools.get("/v1/numbers")
+def numbers():
+    """The numbers page as JSON: decisions over `days` (default 30), rule by rule, and the queue, bans and callbacks now."""
+    now = app_now()
+    days, since = period_start(request.args.get("days"), now)
+    return jsonify({"days": days, **current_app.extensions["moderation.moderators"].numbers(since, iso(now))})
 
 
 @tools.post("/v1/comments/<comment_id>/review")
