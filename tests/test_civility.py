@@ -21,6 +21,11 @@ CASES = [
     ("threat to a commenter", "I know where you live, @mike.", "threat", "reject"),
     ("urged execution", "Every one of them should be hanged.", "threat", "reject"),
     ("mass violence", "Nuke them and be done with it.", "threat", "reject"),
+    ("coordinated threat", "I will find you and kill you.", "threat", "reject"),
+    ("told to die", "Now you can go die; nobody will miss you.", "threat", "reject"),
+    ("told to kill oneself", "Do the world a favor and kill yourself.", "threat", "reject"),
+    ("call to kill", "Only one way to handle a terrorist. Kill the SOB.", "violent_rhetoric", "hold"),
+    ("veiled threat", "Keep running your mouth, @mike. You'll regret this.", "violent_rhetoric", "hold"),
     ("dehumanising a group", "Mexicans are animals, every one.", "identity_attack", "reject"),
     ("distrust of a group", "Jews can't be trusted with money.", "identity_attack", "reject"),
     ("go back", "Go back to your own country.", "identity_attack", "reject"),
@@ -38,6 +43,11 @@ CIVIL = [
     ("acronyms", "ISIS, the IRGC and NATO all have a stake in Mosul."),
     ("emphasis", "That is NOT what the report says."),
     ("one question mark pair", "Why did nobody ask??"),
+    ("a bill, not a person", "The bill should be killed in committee."),
+    ("a contest, not a fight", "We're gonna kill them on Sunday."),
+    ("advice, not a threat", "You will regret it down the road if you buy that house."),
+    ("a prison term, not a death wish", "I hope he rots in prison for the rest of his life."),
+    ("a warning, not a wish", "Without insulin you could die."),
 ]
 
 
@@ -58,5 +68,8 @@ def test_civil_comment_is_approved(engine, name, text):
 
 def test_threats_and_identity_attacks_call_for_a_ban(engine):
     assert engine.evaluate(Comment(text="Someone should put a bullet in that judge.")).ban
+    # Telling someone to die is rejected with a strike; a moderator bans.
+    told_to_die = engine.evaluate(Comment(text="Do the world a favor and go die."))
+    assert told_to_die.action == "reject" and told_to_die.strike and not told_to_die.ban
     assert engine.evaluate(Comment(text="Mexicans are animals, every one.")).ban
     assert not engine.evaluate(Comment(text="The governor is a buffoon.")).ban
