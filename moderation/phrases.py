@@ -205,6 +205,6 @@ def _looks_like_handle(text: Text, found: re.Match, group: str) -> bool:
     name = text.original[first:last]
     return bool(
         name.startswith("@")
-        or name.lower() in ("you", "u", "ya")
+        or name.lower() in ("you", "u", "ya", "yourself")
         or re.search(r"[a-z][A-Z]|\d|_", name)
     )

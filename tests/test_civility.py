@@ -12,6 +12,11 @@ CASES = [
     ("vocative insult", "Read it again, you ignorant fool.", "insult", "reject"),
     ("insult at the author", "The author is a clueless hack who should stick to sports.", "insult", "reject"),
     ("people like you", "People like you are idiots, plain and simple.", "insult", "reject"),
+    ("an insult like you", "Only stupid sheep like you believe that.", "insult", "reject"),
+    ("a vocative insult", "Hey ignorant loser, read the report before you post.", "insult", "reject"),
+    ("you were", "She left because you were a loser.", "insult", "reject"),
+    ("a disgrace", "Your a disgrace to this town.", "insult", "reject"),
+    ("don't be", "Please don't be stupid.", "mild_insult", "hold"),
     ("name-calling a public figure", "The governor is a buffoon and the council are his puppets.", "name_calling", "hold"),
     ("name-calling a minister", "The defence minister is a spineless coward.", "name_calling", "hold"),
     ("belittling an argument", "What a ridiculous argument, honestly.", "mild_insult", "hold"),
@@ -48,6 +53,8 @@ CIVIL = [
     ("advice, not a threat", "You will regret it down the road if you buy that house."),
     ("a prison term, not a death wish", "I hope he rots in prison for the rest of his life."),
     ("a warning, not a wish", "Without insulin you could die."),
+    ("outrage at a situation", "It is a disgrace how the city treats its veterans."),
+    ("people like us", "People like you and me pay for the depot."),
 ]
 
 
