@@ -36,6 +36,8 @@ PAGE_SIZE = 2048
 CHECKPOINT_EVERY = 500
 # Articles a worker keeps decoded (a registered article is read on every comment under it).
 ARTICLE_CACHE_SIZE = 256
+# SQL: decision `d` is the newest on its comment (what the comment is now: held, approved, rejected).
+_LATEST_ON_ITS_COMMENT = "d.id = (SELECT MAX(latest.id) FROM decisions latest WHERE latest.comment_id = d.comment_id)"
 
 
 @migrations()
@@ -501,7 +503,7 @@ class ModeratorStore:
             "SELECT c.*, d.id AS decision_id, d.reasons, d.decided_at, a.title AS article_title "
             "FROM decisions d JOIN comments c ON c.id = d.comment_id AND c.revision = d.revision "
             "LEFT JOIN articles a ON a.id = c.article_id "
-            "WHERE d.action = 'hold' AND d.id = (SELECT MAX(id) FROM decisions x WHERE x.comment_id = d.comment_id) "
+            "WHERE d.action = 'hold' AND " + _LATEST_ON_ITS_COMMENT + " "
             "AND (? IS NULL OR c.article_id = ?) ORDER BY c.received_at, c.id",
             (article_id, article_id),
         ).fetchall()
@@ -590,7 +592,7 @@ class ModeratorStore:
                 "FROM (SELECT DISTINCT d.id, json_extract(r.value, '$.rule') AS rule, d.action AS engine_action, "
                 "(SELECT x.action FROM decisions x WHERE x.comment_id = d.comment_id AND x.revision = d.revision "
                 "AND x.id > d.id AND x.decided_by LIKE 'moderator:%' ORDER BY x.id DESC LIMIT 1) AS moderator_action, "
-                "d.id = (SELECT MAX(y.id) FROM decisions y WHERE y.comment_id = d.comment_id) AS latest "
+                + _LATEST_ON_ITS_COMMENT + " AS latest "
                 "FROM decisions d JOIN json_each(d.reasons) r WHERE d.id >= ? AND d.decided_by = 'engine') "
                 "GROUP BY rule ORDER BY caught DESC, rule",
                 (first,),
@@ -598,7 +600,7 @@ class ModeratorStore:
         ]
         held = connection.execute(
             "SELECT COUNT(*), MIN(c.received_at) FROM decisions d JOIN comments c ON c.id = d.comment_id AND c.revision = d.revision "
-            "WHERE d.action = 'hold' AND d.id = (SELECT MAX(id) FROM decisions x WHERE x.comment_id = d.comment_id)"
+            "WHERE d.action = 'hold' AND " + _LATEST_ON_ITS_COMMENT
         ).fetchone()
         bans = connection.execute(
             "SELECT SUM(created_at >= ? AND banned_by = 'engine'), SUM(created_at >= ? AND banned_by LIKE 'moderator:%'), "
