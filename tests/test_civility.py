@@ -34,6 +34,9 @@ CASES = [
     ("dehumanising a group", "Mexicans are animals, every one.", "identity_attack", "reject"),
     ("distrust of a group", "Jews can't be trusted with money.", "identity_attack", "reject"),
     ("go back", "Go back to your own country.", "identity_attack", "reject"),
+    ("a trait pinned on a group", "Blacks are lazy, everyone knows it.", "identity_attack", "reject"),
+    ("a conspiracy trope", "Jews control the media and the banks.", "identity_attack", "reject"),
+    ("keeping a group out", "Keep the Muslims out of our country.", "identity_attack", "reject"),
     ("religion generalisation", "Christianity itself is the problem in this country.", "religion_generalization", "hold"),
     ("shouting", "THIS COUNCIL HAS LOST ITS MIND AND NOBODY IS LISTENING TO US", "shouting", "hold"),
     ("punctuation flood", "Are you serious?!?!?!?!", "shouting", "hold"),
@@ -55,6 +58,8 @@ CIVIL = [
     ("a warning, not a wish", "Without insulin you could die."),
     ("outrage at a situation", "It is a disgrace how the city treats its veterans."),
     ("people like us", "People like you and me pay for the depot."),
+    ("a group's place, not a trope", "The Kurds control the roads north of Kirkuk."),
+    ("staff, not a group", "These people are lazy bureaucrats at city hall."),
 ]
 
 
