@@ -32,6 +32,9 @@ class PhraseRule:
     alternatives: tuple[re.Pattern, ...]
     triggers: tuple[tuple[str, ...], ...]
     handle_group: str = ""
+    # Per alternative: every match starts on one of its trigger words (\b(?:{insult})…),
+    # so it is tried at those words instead of searched for around them.
+    anchored: tuple[bool, ...] = ()
 
 
 class PhraseDetector:
@@ -65,19 +68,25 @@ class PhraseDetector:
         for rule_index in sorted(woken):
             phrase = self.phrase_rules[rule_index]
             for alternative, positions in sorted(woken[rule_index].items()):
-                signal = self._match(phrase, phrase.alternatives[alternative], text, positions)
+                signal = self._match(phrase, phrase.alternatives[alternative], text, positions, phrase.anchored[alternative])
                 if signal:
                     signals.append(signal)
                     break
         return signals
 
-    def _match(self, phrase: PhraseRule, pattern: re.Pattern, text: Text, positions: list[int]) -> Signal | None:
+    def _match(self, phrase: PhraseRule, pattern: re.Pattern, text: Text, positions: list[int], anchored: bool = False) -> Signal | None:
         # One search over the stretch around the triggers; a match counts only
         # if it covers one of them, so a rule fires where it woke.
         folded = text.folded
         window_start = max(0, positions[0] - _WINDOW)
         window_end = min(len(folded), positions[-1] + _WINDOW)
-        for found in pattern.finditer(folded, window_start, window_end):
+        if anchored:
+            candidates = (pattern.match(folded, start, window_end) for start in sorted(set(positions)))
+        else:
+            candidates = pattern.finditer(folded, window_start, window_end)
+        for found in candidates:
+            if found is None:
+                continue
             end = max(found.end(), found.start() + 1)
             if not any(found.start() <= p < end for p in positions):
                 continue
@@ -111,11 +120,13 @@ class PhraseDetector:
         # it: a long rule costs no more than the one phrase that can match.
         # Compiled one by one and never as a whole: that would double the
         # rules' share of start-up (a broken bracket still fails in some part).
-        alternatives, triggers = [], []
+        alternatives, triggers, anchored = [], [], []
+        every_word = {w for entry in entries for w in self._expand_trigger(entry)}
         for part in _top_level_alternatives(pattern):
             words = [w for entry in entries for w in self._expand_trigger(entry) if _mentions(part, entry, w)]
             if not words:
                 words = [w for entry in entries for w in self._expand_trigger(entry)]
+            anchored.append(_starts_on_a_trigger(part, entries, every_word))
             try:
                 alternatives.append(re.compile(_LIST_NAME.sub(expand, part)))
             except re.error as error:
@@ -124,7 +135,7 @@ class PhraseDetector:
         handle_group = detect.get("handle_group", "")
         if handle_group and not any(handle_group in alternative.groupindex for alternative in alternatives):
             raise RuleFileError(source, f"names no group of the pattern: {handle_group}", rule=rule_id, field="detect.handle_group")
-        return PhraseRule(rule_id, tuple(alternatives), tuple(triggers), handle_group)
+        return PhraseRule(rule_id, tuple(alternatives), tuple(triggers), handle_group, tuple(anchored))
 
     def _expand_trigger(self, entry: str) -> tuple[str, ...]:
         """A trigger entry as words: a {list} name stands for the words of that list."""
@@ -137,6 +148,24 @@ def _mentions(part: str, entry: str, word: str) -> bool:
     if _LIST_NAME.fullmatch(entry):
         return entry in part
     return word.split()[0] in re.sub(r"\\[a-z]|[^a-z' -]", " ", part)
+
+
+# An alternative that opens on a group of trigger words: \b(?:{insult}|trolls?)
+_OPENS_ON_WORDS = re.compile(r"\\b\(\?:((?:\{[a-z_]+\}|[a-z]+\??)(?:\|(?:\{[a-z_]+\}|[a-z]+\??))*)\)")
+
+
+def _starts_on_a_trigger(part: str, entries: list[str], trigger_words: set[str]) -> bool:
+    """Whether every match of this alternative starts on a trigger word (each opening word or list is a trigger)."""
+    opening = _OPENS_ON_WORDS.match(part)
+    if opening is None:
+        return False
+    for piece in opening.group(1).split("|"):
+        if piece.startswith("{"):
+            if piece not in entries:
+                return False
+        elif not ({piece[:-2], piece[:-1]} if piece.endswith("s?") else {piece}) <= trigger_words:
+            return False
+    return True
 
 
 def _top_level_alternatives(pattern: str) -> list[str]:

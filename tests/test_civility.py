@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from moderation import Comment
+from moderation.normalize import normalize
+from moderation.phrases import PhraseDetector
 
 CASES = [
     # (name, comment, expected category or None for civil, expected action)
@@ -85,3 +87,15 @@ def test_threats_and_identity_attacks_call_for_a_ban(engine):
     assert told_to_die.action == "reject" and told_to_die.strike and not told_to_die.ban
     assert engine.evaluate(Comment(text="Mexicans are animals, every one.")).ban
     assert not engine.evaluate(Comment(text="The governor is a buffoon.")).ban
+
+
+def test_an_alternative_opening_on_its_triggers_is_tried_at_them_and_still_matches():
+    detector = PhraseDetector(
+        {"insult": ["idiot", "clown"]},
+        [("r", {"triggers": ["{insult}", "troll", "trolls"], "pattern": r"\b(?:{insult}|trolls?)\s+in\s+chief\b|\byou\s+(?:{insult})\b"})],
+        "test",
+    )
+    assert detector.phrase_rules[0].anchored == (True, False)
+    for text, evidence in [("The clown in chief spoke.", "clown in chief"), ("Troll in chief again.", "Troll in chief"), ("Sit down, you idiot.", "you idiot")]:
+        assert [s.evidence for s in detector.detect(normalize(text))] == [evidence]
+    assert detector.detect(normalize("The chief clown spoke.")) == []
