@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run demo test install system-packages bench clean
+.PHONY: run demo test install system-packages bench bench-worst clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ demo: install
 
 bench: install
 	$(BIN)/python benchmarks/engine_speed.py
+
+bench-worst: install
+	$(BIN)/python benchmarks/worst_case.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

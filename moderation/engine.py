@@ -18,6 +18,10 @@ from .spam import SpamDetector
 from .vulgarity import VulgarityDetector
 
 _PROFILE_CACHE_SIZE = 256
+# A moderator reads a few pieces of evidence per rule, not 20,000: a comment of
+# one masked word pasted over and over kept every one, and its decision was
+# megabytes of JSON to store and send (issue #11). The verdict is unchanged.
+MAX_REASONS_PER_RULE = 10
 
 
 class Engine:
@@ -67,9 +71,10 @@ class Engine:
             signals.extend(detector.detect(text))
         if comment.article is not None and not any(s.rule in self._spam_rules for s in signals):
             signals.extend(self._relevance.detect(text, self._profile(comment.article)))
+        signals, notes = _capped(signals)
         reasons = tuple(self._reason(signal) for signal in signals)
         action = max((r.action for r in reasons), key=VERDICT_ORDER.__getitem__, default="approve")
-        return Decision(action, reasons, self.rules_version, comment.id)
+        return Decision(action, reasons, self.rules_version, comment.id, notes)
 
     def _reason(self, signal: Signal) -> Reason:
         rule = self.rules.rules[signal.rule]
@@ -105,3 +110,19 @@ class Engine:
         emitted = {rule_id for d in (*self._detectors, self._relevance) for rule_id in d.rule_ids}
         for rule_id in sorted(emitted - set(self.rules.rules)):
             raise RuleFileError(self.rules.directory, "a detector reports this rule, but no rules file defines it", rule=rule_id)
+
+
+def _capped(signals: list[Signal]) -> tuple[list[Signal], tuple[str, ...]]:
+    """At most MAX_REASONS_PER_RULE signals of each rule, and a note of how many more each had."""
+    counts: dict[str, int] = {}
+    kept = []
+    for signal in signals:
+        seen = counts[signal.rule] = counts.get(signal.rule, 0) + 1
+        if seen <= MAX_REASONS_PER_RULE:
+            kept.append(signal)
+    notes = tuple(
+        f"{rule}: {count - MAX_REASONS_PER_RULE} more like these not listed"
+        for rule, count in counts.items()
+        if count > MAX_REASONS_PER_RULE
+    )
+    return kept, notes

@@ -40,7 +40,9 @@ _LANGUAGE_NAMES = {
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 # Links and @handles are not prose in any language.
-_NOT_PROSE = re.compile(r"@\w+|\S*(?:://|www\.)\S*")
+# A link is tried only where a word starts: tried at every character, a long
+# word with no link in it is read to its end from each one (issue #11).
+_NOT_PROSE = re.compile(r"@\w+|(?<!\S)\S*(?:://|www\.)\S*")
 _LETTER = re.compile(r"[^\W\d_]")
 # Letters of scripts other than Latin that a comment may be written in.
 _OTHER_SCRIPT = re.compile(

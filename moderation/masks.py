@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from .lexicon import Term, letters_of
 from .normalize import Text
+from .runs import Runs
 
 _HARD_MASKS = "*#%^~_"
 _MASK_CHARS = frozenset(_HARD_MASKS + "-")
@@ -61,6 +62,9 @@ class MaskReader:
             for ending in _INFLECTIONS:
                 spellings.setdefault(letters_of(term.word) + ending, term)
         self._spellings = spellings
+        # A mask with more letters and symbols than the longest spelling (the
+        # last run of symbols may be one too many) can hide none of them.
+        self._longest = max(map(len, spellings), default=0) + 1
         self._catalogue = "\n".join(spellings) + "\n"
         self._notice_masks = frozenset(notice_masks)
         self._policy_words = re.compile(r"\b(?:" + "|".join(map(re.escape, policy_words)) + r")\b") if policy_words else None
@@ -73,10 +77,17 @@ class MaskReader:
         folded = text.folded
         seen: set[tuple[int, int]] = set()
         found = []
+        # "f***!" ends with punctuation.
+        tokens = Runs(folded, _TOKEN_CHARS, trim_right="!$|")
+        walked = (0, 0)
         for position in _mask_positions(folded):
-            start, end = _token_bounds(folded, position)
+            start, end = tokens.token(position, position + 1)
             if end - start == 1:
-                start, end = _spaced_bounds(folded, start, end)
+                if walked[0] <= start and end <= walked[1]:
+                    # Inside spaced-out characters already walked: the same
+                    # word again, or a lone symbol, which reads as nothing.
+                    continue
+                (start, end), walked = _spaced_bounds(folded, start, end)
             if (start, end) in seen:
                 continue
             seen.add((start, end))
@@ -124,6 +135,8 @@ class MaskReader:
     def _read_mask(self, token: str) -> tuple[str, ...]:
         readings = self._readings.get(token)
         if readings is None:
+            if len(_STRETCHED.sub(r"\1", token).replace("-", "")) > self._longest:
+                return ()  # and no pattern is built for a 1 MB run of symbols (issue #11)
             pattern = _pattern_for(token)
             found = re.findall(pattern, self._catalogue, flags=re.M) if pattern else []
             # The reading closest in length to the mask comes first ("s***" is "shit").
@@ -181,20 +194,11 @@ def _mask_positions(folded: str):
 _SHORT_HEAD = re.compile(r"(?:^|(?<=[^a-z0-9@$!|-]))[a-z@$]{1,3}-*$")
 
 
-def _token_bounds(folded: str, position: int) -> tuple[int, int]:
-    start = position
-    while start > 0 and folded[start - 1] in _TOKEN_CHARS:
-        start -= 1
-    end = position + 1
-    while end < len(folded) and folded[end] in _TOKEN_CHARS:
-        end += 1
-    while end > position + 1 and folded[end - 1] in "!$|":
-        end -= 1  # "f***!" ends with punctuation
-    return start, end
+def _spaced_bounds(folded: str, start: int, end: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """A lone mask symbol among single characters spaced out ("f % c k") takes them in.
 
-
-def _spaced_bounds(folded: str, start: int, end: int) -> tuple[int, int]:
-    """A lone mask symbol among single characters spaced out ("f % c k") takes them in."""
+    Returns the bounds and the stretch of spaced characters walked to find them.
+    """
     left, right = start, end
     while left >= 2 and folded[left - 1] == " " and folded[left - 2] in _TOKEN_CHARS and (left < 3 or folded[left - 3] not in _TOKEN_CHARS):
         left -= 2
@@ -204,7 +208,8 @@ def _spaced_bounds(folded: str, start: int, end: int) -> tuple[int, int]:
     joined = folded[left:right].replace(" ", "")
     letters = sum(1 for c in joined if c.isalpha())
     # Mostly letters: "a 5 * 5" is a letter beside arithmetic, not "a$*$".
-    return (left, right) if pieces >= 3 and letters > len(joined) - letters else (start, end)
+    bounds = (left, right) if pieces >= 3 and letters > len(joined) - letters else (start, end)
+    return bounds, (left, right)
 
 
 def _pattern_for(token: str) -> str | None:

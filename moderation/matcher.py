@@ -33,7 +33,9 @@ import ahocorasick_rs
 
 from .lexicon import Term, letters_of
 from .normalize import Text, fold
+from .runs import Runs
 from .settings import word_list
+from .spans import Spans
 
 # Digits and symbols that stand in for letters (leetspeak), read the usual way.
 # They count only inside words that also have letters: "iPhone 11" stays clean.
@@ -46,6 +48,10 @@ _SEPARATOR_CHARS = frozenset(_SEPARATORS)
 _SEPARATOR_RUN = re.compile(r"[\s.\-_,*/:~]+")
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 _WORD_CHARS = _LETTERS | frozenset("0123456789") | _STAND_IN_CHARS
+# A "!" or "$" at either end of a word is punctuation, not a stand-in letter.
+_TRIM_LEFT, _TRIM_RIGHT = "!$|(+@", "!$|(+"
+# How far on either side of a candidate a word is read (longer than any allow-list word).
+_WINDOW = 48
 # Endings a whole-word term may take and still be the same word.
 _SUFFIXES = frozenset({"", "s", "es", "ed", "d", "er", "ers", "ing", "in", "y", "ie", "ies", "ish", "z"})
 _STRETCH_KEYS = [c * 3 for c in "abcdefghijklmnopqrstuvwxyz"]
@@ -74,15 +80,28 @@ _CAPITALISED_AFTER = re.compile(r"\s+[A-Z][a-z]")
 _NOT_LETTER = re.compile(r"[^a-z]")
 
 
-@lru_cache(maxsize=8192)
 def squeeze(text: str) -> str:
     """Collapse every run of a repeated character to one: "fuuuck" -> "fuck"."""
+    return _squeeze_word(text) if len(text) <= _CACHED_LENGTH else _REPEAT.sub(r"\1", text)
+
+
+def destretch(text: str) -> str:
+    """Collapse runs of three or more of a character to two: "shiiiite" -> "shiite"."""
+    return _destretch_word(text) if len(text) <= _CACHED_LENGTH else _STRETCH.sub(r"\1\1", text)
+
+
+# Words recur, so their folds are remembered; a long run is not (8,192 cached
+# copies of a 1 MB comment would hold gigabytes).
+_CACHED_LENGTH = 64
+
+
+@lru_cache(maxsize=8192)
+def _squeeze_word(text: str) -> str:
     return _REPEAT.sub(r"\1", text)
 
 
 @lru_cache(maxsize=8192)
-def destretch(text: str) -> str:
-    """Collapse runs of three or more of a character to two: "shiiiite" -> "shiite"."""
+def _destretch_word(text: str) -> str:
     return _STRETCH.sub(r"\1\1", text)
 
 
@@ -142,7 +161,8 @@ class Matcher:
         """Every lexicon word in `text`, with spans into the folded text, in order."""
         plain = read_stand_ins(text.folded)
         found: list[Match] = []
-        taken: list[tuple[int, int]] = []
+        taken = Spans()
+        words = Runs(text.folded, _WORD_CHARS, trim_left=_TRIM_LEFT, trim_right=_TRIM_RIGHT)
         stretched: set[int] = set()
         longest: dict[int, tuple[int, int]] = {}
         plain_hits = self._automaton.find_matches_as_indexes(plain, overlapping=True)
@@ -153,39 +173,47 @@ class Matcher:
                 longest[start] = (index, end)
         for start in sorted(longest):
             index, end = longest[start]
-            if any(a <= start < b for a, b in taken):
+            if taken.holds(start):
                 continue
             term, spelling = self._entries[index]
-            match = self._judge(text, start, end, term, spelling, split=False)
+            match = self._judge(text, words, start, end, term, spelling, split=False)
             if match:
                 found.append(match)
-                taken.append((match.start, match.end))
+                taken.add(match.start, match.end)
         if stretched:
-            self._find_stretched(text, plain, stretched, found, taken)
+            self._find_stretched(text, words, plain, stretched, found, taken)
         joined = plain.translate(_DROP_SEPARATORS)
         if len(joined) != len(plain):
-            self._find_split(text, plain, joined, plain_hits, found, taken)
+            self._find_split(text, words, plain, joined, plain_hits, found, taken)
         found.sort(key=lambda m: m.start)
         return found
 
     # -- the three kinds of candidate ------------------------------------------
 
-    def _find_stretched(self, text: Text, plain: str, starts: set[int], found: list, taken: list) -> None:
-        for left, right in sorted({self._token_bounds(text.folded, s, s + 3) for s in starts}):
-            if any(a < right and left < b for a, b in taken):
+    def _find_stretched(self, text: Text, words: Runs, plain: str, starts: set[int], found: list, taken: Spans) -> None:
+        tokens: list[tuple[int, int]] = []
+        for start in sorted(starts):
+            # A run of one letter holds a stretch key at every position: bound
+            # each token once, not once per position (issue #11: quadratic on
+            # 10,000 "a"s).
+            if tokens and start < tokens[-1][1]:
+                continue
+            tokens.append(words.token(start, start + 3))
+        for left, right in tokens:
+            if taken.overlaps(left, right):
                 continue
             token = squeeze(plain[left:right])
             for index, start, end in self._squeezed_automaton.find_matches_as_indexes(token, overlapping=True):
                 term, spelling = self._squeezed_entries[index]
                 if not term.inside and (start != 0 or squeeze(token[end:]) not in _SUFFIXES):
                     continue
-                match = self._judge(text, left, right, term, spelling, split=False, whole_token=True)
+                match = self._judge(text, words, left, right, term, spelling, split=False, whole_token=True)
                 if match:
                     found.append(match)
-                    taken.append((left, right))
+                    taken.add(left, right)
                     break
 
-    def _find_split(self, text: Text, plain: str, joined: str, plain_hits: list, found: list, taken: list) -> None:
+    def _find_split(self, text: Text, words: Runs, plain: str, joined: str, plain_hits: list, found: list, taken: Spans) -> None:
         # Joining keeps every plain hit and may add some; the added ones span a
         # separator. Comparing counts first skips the (slower) mapping back in
         # the common case where joining added nothing.
@@ -201,17 +229,17 @@ class Matcher:
             if gained[index] <= 0:
                 continue
             first, last = kept[start], kept[end - 1] + 1
-            if last - first == end - start or any(a < last and first < b for a, b in taken):
+            if last - first == end - start or taken.overlaps(first, last):
                 continue  # no separator inside: the plain pass judged it already
             term, spelling = self._entries[index]
-            match = self._judge(text, first, last, term, spelling, split=True)
+            match = self._judge(text, words, first, last, term, spelling, split=True)
             if match:
                 found.append(match)
-                taken.append((match.start, match.end))
+                taken.add(match.start, match.end)
 
     # -- judging one candidate -------------------------------------------------
 
-    def _judge(self, text: Text, start: int, end: int, term: Term, spelling: str, split: bool, whole_token: bool = False) -> Match | None:
+    def _judge(self, text: Text, words: Runs, start: int, end: int, term: Term, spelling: str, split: bool, whole_token: bool = False) -> Match | None:
         folded = text.folded
         if split:
             bounds = self._split_bounds(folded, start, end, term)
@@ -229,7 +257,11 @@ class Matcher:
             if not term.inside and (rel_start != 0 or word[rel_end:] not in _SUFFIXES):
                 return None
         else:
-            token_start, token_end = self._token_bounds(folded, start, end)
+            token_start, token_end = words.token(start, end)
+            # A word longer than any real one ("shitshitshit…" for 1 MB) is
+            # judged on a window around the candidate, so each of its many
+            # candidates costs the window, not the whole run (issue #11).
+            token_start, token_end = max(token_start, start - _WINDOW), min(token_end, end + _WINDOW)
             token = folded[token_start:token_end]
             if not self._stand_ins_plausible([token]) or self._is_code(text, token_start, token_end):
                 return None
@@ -253,21 +285,6 @@ class Matcher:
         starts_sentence = _AFTER_SENTENCE_END.search(text.original[max(0, first - 3):first]) is not None
         near_miss = "" if starts_sentence else self._near_miss(term, written, word)
         return Match(term, spelling, start, end, disguises, near_miss)
-
-    @staticmethod
-    def _token_bounds(folded: str, start: int, end: int) -> tuple[int, int]:
-        left = start
-        while left > 0 and folded[left - 1] in _WORD_CHARS:
-            left -= 1
-        right = end
-        while right < len(folded) and folded[right] in _WORD_CHARS:
-            right += 1
-        # A "!" or "$" at either end is punctuation, not a stand-in letter.
-        while right > end and folded[right - 1] in "!$|(+":
-            right -= 1
-        while left < start and folded[left] in "!$|(+@":
-            left += 1
-        return left, right
 
     @staticmethod
     def _stand_ins_plausible(words: list[str]) -> bool:

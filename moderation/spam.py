@@ -199,7 +199,12 @@ class SpamDetector:
         """Each link or bare domain as (start, end, domain) in the folded text, read where a hint was found."""
         links = []
         # Only the word holding each hint ("://", "www.", ".com") is read, not the whole comment.
-        words = sorted({_word_around(folded, hint) for hint in hints})
+        words: list[tuple[int, int]] = []
+        for hint in sorted(hints):
+            # Each word once: a megabyte word with a hint every few characters
+            # was walked from every hint (issue #11).
+            if not words or hint >= words[-1][1]:
+                words.append(_word_around(folded, hint))
         for found in (link for start, end in words for link in _LINK.finditer(folded, start, end)):
             url = found.group().rstrip(".,;:!?")
             domain = _SCHEME.sub("", url).split("/", 1)[0].split("?", 1)[0].split(":", 1)[0]
@@ -230,12 +235,20 @@ class SpamDetector:
         return evidence
 
     def _money(self, original: str, hints: list[int]) -> list[_Evidence]:
-        # Read only around each currency sign or word: the expression is slow over a whole comment.
+        # Read only around each currency sign or word: the expression is slow over
+        # a whole comment. Windows that overlap are read as one, so a comment
+        # of 300,000 dollar signs is read once, not once a sign (issue #11).
+        found = None
+        start = end = -1
         for hint in sorted(hints):
-            found = _MONEY.search(original, max(0, hint - _MONEY_CONTEXT), hint + _MONEY_CONTEXT)
-            if found:
-                break
+            if hint - _MONEY_CONTEXT > end:
+                if end >= 0 and (found := _MONEY.search(original, start, end)):
+                    break
+                start = max(0, hint - _MONEY_CONTEXT)
+            end = hint + _MONEY_CONTEXT
         else:
+            found = _MONEY.search(original, start, end) if end >= 0 else None
+        if not found:
             return []
         return [_Evidence(self.money_weight, "spam-scam", found.start(), found.end(), f"money offered '{found.group()}'")]
 

@@ -8,6 +8,7 @@ from .matcher import Matcher
 from .normalize import Text
 from .settings import strings
 from .signal import Signal
+from .spans import Spans
 
 # Which rule a lexicon word fires, by the term's severity.
 _RULE_BY_SEVERITY = {"strong": "vulgar-word", "mild": "mild-language", "slur": "slur", "acronym": "vulgar-acronym"}
@@ -31,6 +32,7 @@ class VulgarityDetector:
     def detect(self, text: Text) -> list[Signal]:
         """One signal per vulgar, mild or slur word, and per readable mask."""
         signals = []
+        reported = Spans()
         for match in self.matcher.find(text):
             start, end, evidence = text.evidence(match.start, match.end)
             term = match.term
@@ -42,12 +44,14 @@ class VulgarityDetector:
                 rule = _RULE_BY_SEVERITY[term.severity]
                 detail = f"the word '{term.word}'" + (f", disguised by {', '.join(match.disguises)}" if match.disguises else "")
             signals.append(Signal(rule, start, end, evidence, detail))
+            reported.add(start, end)
         for mask in self.masks.find(text):
             start, end, evidence = text.evidence(mask.start, mask.end)
-            if any(s.start is not None and s.start < end and start < s.end for s in signals):
+            if reported.overlaps(start, end):
                 continue  # already read as a word ("a$$hole")
             readings = " or ".join(f"'{r}'" for r in mask.readings[:3])
             detail = f"a mask that reads as {readings}" if mask.kind != "mention" else f"quotes the notice's own mask {evidence!r}"
             signals.append(Signal(_RULE_BY_MASK[mask.kind], start, end, evidence, detail))
+            reported.add(start, end)
         return signals
 
