@@ -36,3 +36,16 @@ def test_engine_never_imports_flask_or_sql():
 def test_engine_reads_no_clock():
     offenders = [p.name for p in ENGINE.glob("*.py") if p.name not in ("cli.py", "evaluation.py") and ("import time" in p.read_text() or "datetime" in p.read_text())]
     assert offenders == []
+
+
+def test_only_the_store_touches_sqlite():
+    service = ENGINE.parent / "webhook"
+    offenders = []
+    for path in service.rglob("*.py"):
+        if path.parent.name == "store":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module] if isinstance(node, ast.ImportFrom) and node.module else []
+            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in ("sqlite3", "sqlite_utils", "sqlite_migrate")]
+    assert offenders == []

@@ -45,7 +45,7 @@ def review(moderators: ModeratorStore, comment_ids: list[str], action: str, mode
                 expires = iso(now + timedelta(days=ban_days)) if ban_days else None
                 store.record_ban(db, author_id, note or "banned by a moderator", decided_by, comment_id, stamp, expires)
             if action == "unban":
-                moderators.lift_bans(db, author_id, decided_by, stamp)
+                store.lift_bans(db, author_id, decided_by, stamp)
             moderators.record_audit(db, moderator, action, comment_id, author_id, note, stamp)
             moderators.enqueue(db, "comment.reviewed" if verdict else "author.unbanned", {
                 "comment_id": comment_id,
