@@ -5,17 +5,17 @@ from __future__ import annotations
 from collections import OrderedDict
 from pathlib import Path
 
+from .detectors.language import LanguageDetector
+from .detectors.phrases import PhraseDetector
+from .detectors.relevance import RelevanceDetector
+from .detectors.shouting import ShoutingDetector
+from .detectors.signal import Signal
+from .detectors.spam import SpamDetector
+from .detectors.vulgarity import VulgarityDetector
 from .errors import InputError, RuleFileError
-from .language import LanguageDetector
 from .model import VERDICT_ORDER, Article, Comment, Decision, Reason
 from .normalize import normalize
-from .phrases import PhraseDetector
-from .relevance import RelevanceDetector
 from .rules import RuleSet, load_rules
-from .shouting import ShoutingDetector
-from .signal import Signal
-from .spam import SpamDetector
-from .vulgarity import VulgarityDetector
 
 _PROFILE_CACHE_SIZE = 256
 # A moderator reads a few pieces of evidence per rule, not 20,000: a comment of

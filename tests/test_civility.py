@@ -6,7 +6,7 @@ import pytest
 
 from moderation import Comment
 from moderation.normalize import normalize
-from moderation.phrases import PhraseDetector
+from moderation.detectors.phrases import PhraseDetector
 
 CASES = [
     # (name, comment, expected category or None for civil, expected action)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from moderation import RuleFileError, normalize
-from moderation.language import LanguageDetector
+from moderation.detectors.language import LanguageDetector
 
 LANGUAGE_TOML = Path(__file__).resolve().parent.parent / "rules" / "language.toml"
 CONFIG = tomllib.loads(LANGUAGE_TOML.read_text(encoding="utf-8"))["language"]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from moderation import Article, RuleFileError, normalize
-from moderation.relevance import ArticleProfile, RelevanceDetector, stem
+from moderation.detectors.relevance import ArticleProfile, RelevanceDetector, stem
 
 PROJECT = Path(__file__).resolve().parent.parent
 RELEVANCE_TOML = PROJECT / "rules" / "relevance.toml"

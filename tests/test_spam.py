@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from moderation import RuleFileError, normalize
-from moderation.spam import SpamDetector
+from moderation.detectors.spam import SpamDetector
 
 SPAM_TOML = Path(__file__).resolve().parent.parent / "rules" / "spam.toml"
 CONFIG = tomllib.loads(SPAM_TOML.read_text(encoding="utf-8"))["spam"]

@@ -19,8 +19,8 @@ def test_public_api_is_all():
 def test_engine_never_imports_flask_or_sql():
     forbidden = {"flask", "sqlite3", "sqlite_utils", "webhook", "werkzeug"}
     offenders = []
-    for path in ENGINE.glob("*.py"):
-        if path.name == "cli.py":
+    for path in ENGINE.rglob("*.py"):
+        if path == ENGINE / "cli.py":
             continue  # the command line may offer the service's subcommands
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
@@ -34,7 +34,7 @@ def test_engine_never_imports_flask_or_sql():
 
 
 def test_engine_reads_no_clock():
-    offenders = [p.name for p in ENGINE.glob("*.py") if p.name not in ("cli.py", "evaluation.py") and ("import time" in p.read_text() or "datetime" in p.read_text())]
+    offenders = [p.name for p in ENGINE.rglob("*.py") if p.relative_to(ENGINE).as_posix() not in ("cli.py", "evaluation.py") and ("import time" in p.read_text() or "datetime" in p.read_text())]
     assert offenders == []
 
 
@@ -49,3 +49,12 @@ def test_only_the_store_touches_sqlite():
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module] if isinstance(node, ast.ImportFrom) and node.module else []
             offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in ("sqlite3", "sqlite_utils", "sqlite_migrate")]
     assert offenders == []
+
+
+def test_the_folders_read_as_the_pipeline():
+    # Issue #9: normalise -> detect -> rules -> decision, one module per detector.
+    folders = {p.name for p in ENGINE.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert {"normalize", "detectors", "rules"} <= folders
+    assert (ENGINE / "engine.py").exists()
+    detectors = {p.stem for p in (ENGINE / "detectors").iterdir() if p.suffix == ".py" or (p / "__init__.py").exists()}
+    assert {"vulgarity", "phrases", "shouting", "spam", "language", "relevance"} <= detectors

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .normalize import Text
-from .settings import number
+from ..normalize import Text
+from ..rules.settings import number
 from .signal import Signal
 
 # Handles and links are not shouting, whatever their case.

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from importlib import resources
 
-from .normalize import Text
-from .settings import number, word_list
+from ..normalize import Text
+from ..rules.settings import number, word_list
 from .signal import Signal
 
 FUNCTION_WORDS = word_list("function_words")
@@ -65,7 +65,7 @@ _FEW = 0.1
 
 def _foreign_words() -> dict[str, tuple[str, ...]]:
     """Each listed word of another language, with the codes of the languages it belongs to."""
-    listing = resources.files(__package__).joinpath("data/foreign_words.txt").read_text(encoding="utf-8")
+    listing = resources.files("moderation").joinpath("data/foreign_words.txt").read_text(encoding="utf-8")
     languages: dict[str, list[str]] = {}
     for line in listing.splitlines():
         if line.startswith("#") or ":" not in line:

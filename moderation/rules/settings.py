@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from .errors import RuleFileError
+from ..errors import RuleFileError
 
 
 def number(config: dict, section: str, key: str, source: str, low: float = 0, high: float = float("inf")) -> float:
@@ -26,5 +26,5 @@ def strings(config: dict, section: str, key: str, source: str) -> tuple[str, ...
 
 def word_list(name: str) -> frozenset[str]:
     """A bundled list from moderation/data/NAME.txt: words split on white space, # lines skipped."""
-    text = resources.files(__package__).joinpath(f"data/{name}.txt").read_text(encoding="utf-8")
+    text = resources.files("moderation").joinpath(f"data/{name}.txt").read_text(encoding="utf-8")
     return frozenset(word for line in text.splitlines() if not line.startswith("#") for word in line.split())

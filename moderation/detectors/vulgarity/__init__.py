@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from .lexicon import Term
+from ...normalize import Text
+from ...rules.lexicon import Term
+from ...rules.settings import strings
+from ..signal import Signal
 from .masks import MaskReader
 from .matcher import Matcher
-from .normalize import Text
-from .settings import strings
-from .signal import Signal
 from .spans import Spans
 
 # Which rule a lexicon word fires, by the term's severity.

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .errors import RuleFileError
-from .normalize import normalize
+from ..errors import RuleFileError
+from ..normalize import normalize
 
 SEVERITIES = ("mild", "strong", "slur", "acronym")
 MASK_READINGS = ("sure", "ambiguous", "never")

@@ -31,10 +31,10 @@ from functools import lru_cache
 
 import ahocorasick_rs
 
-from .lexicon import Term, letters_of
-from .normalize import Text, fold
+from ...normalize import Text, fold
+from ...rules.lexicon import Term, letters_of
+from ...rules.settings import word_list
 from .runs import Runs
-from .settings import word_list
 from .spans import Spans
 
 # Digits and symbols that stand in for letters (leetspeak), read the usual way.

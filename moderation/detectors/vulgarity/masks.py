@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import Term, letters_of
-from .normalize import Text
+from ...normalize import Text
+from ...rules.lexicon import Term, letters_of
 from .runs import Runs
 
 _HARD_MASKS = "*#%^~_"

@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import RuleFileError
+from ..errors import RuleFileError
 from .lexicon import Term, parse_terms
 
 ACTIONS = ("approve", "hold", "reject")
@@ -75,7 +75,7 @@ class RuleSet:
 
 def default_rules_dir() -> Path:
     """The rules/ folder shipped beside the package."""
-    return Path(__file__).resolve().parent.parent / "rules"
+    return Path(__file__).resolve().parents[2] / "rules"
 
 
 def load_rules(directory: str | Path | None = None) -> RuleSet:

@@ -26,11 +26,11 @@ from typing import Mapping
 
 import ahocorasick_rs
 
-from .errors import RuleFileError
+from ..errors import RuleFileError
+from ..model import Article
+from ..normalize import Text, normalize
+from ..rules.settings import number, strings
 from .language import FUNCTION_WORDS, is_everyday_english, reads_as_english
-from .model import Article
-from .normalize import Text, normalize
-from .settings import number, strings
 from .signal import Signal
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -75,7 +75,7 @@ def _keeps_its_s(word: str) -> bool:
 
 
 def _data_lines(name: str) -> list[str]:
-    listing = resources.files(__package__).joinpath(f"data/{name}.txt").read_text(encoding="utf-8")
+    listing = resources.files("moderation").joinpath(f"data/{name}.txt").read_text(encoding="utf-8")
     return [line for line in listing.splitlines() if line.strip() and not line.startswith("#")]
 
 

@@ -19,9 +19,9 @@ from itertools import islice
 
 import ahocorasick_rs
 
-from .errors import RuleFileError
-from .normalize import Text, normalize
-from .settings import number, strings, word_list
+from ..errors import RuleFileError
+from ..normalize import Text, normalize
+from ..rules.settings import number, strings, word_list
 from .signal import Signal
 
 _SPAM_RULES = ("spam-advert", "spam-scam", "spam-link-farm", "spam-repeated-text")
