@@ -356,3 +356,41 @@ def test_a_returning_author_is_not_written_again_unless_changed(client):
     post(client, renamed)
     store.connection.set_trace_callback(None)
     assert store.connection.execute("SELECT display_name FROM authors WHERE id = 'u7'").fetchone()[0] == "Maria K."
+
+
+# Regression (issue #11): an integer of more than 4,300 digits anywhere in a body was a 500.
+@pytest.mark.parametrize("where", ["revision", "author", "extra"])
+def test_a_number_too_long_to_read_is_a_400_not_a_500(client, where):
+    payload = comment()
+    huge = "9" * 5000
+    raw = json.dumps(payload).replace('"revision": 1', f'"revision": {huge}') if where == "revision" else \
+        json.dumps({**payload, where: 1}).replace(f'"{where}": 1', f'"{where}": {huge}')
+    response = post(client, None, raw=raw.encode())
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    assert "4,300 digits" in response.get_json()["detail"]
+
+
+# Regression (issue #11): 50 concurrent edits of one comment, 2-4 of them answered 409 and not stored.
+def test_concurrent_edits_of_one_comment_each_become_a_revision(tmp_path):
+    import threading
+
+    app = create_app({"MODERATION_DB": str(tmp_path / "edits.db"), "MODERATION_WEBHOOK_SECRETS": [SECRET], "MODERATION_CLOCK": lambda: NOW,
+                      "MODERATION_FLOOD_LIMIT": 0})
+    post(app.test_client(), comment(comment_id="edited"))
+    results, start = [], threading.Barrier(50)
+
+    def send(index):
+        payload = {**comment(comment_id="edited", body=f"Edit number {index}: a fair point about Diyala."), "edited": True}
+        del payload["revision"]
+        start.wait()
+        response = post(app.test_client(), payload, message_id=f"edit-{index}")
+        results.append((response.status_code, response.get_json().get("revision")))
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(code for code, _ in results) == [200] * 50
+    assert sorted(revision for _, revision in results) == list(range(2, 52))
+    assert [r["revision"] for r in app.extensions["moderation.store"].revisions("edited")] == list(range(1, 52))

@@ -134,3 +134,68 @@ def test_overlapping_evidence_is_one_mark_naming_both_rules():
         {"rule": "whole", "start": 0, "end": 29},
     ]))
     assert html == 'you are a <mark class="evidence" title="a, b">&lt;b&gt;stupid clown&lt;/b&gt;</mark>'
+
+
+# Regression (issue #11): a tab passed the same-site check and the browser read "//evil.example".
+@pytest.mark.parametrize("target", ["/\t/evil.example", "/\n/evil.example", "/\r/evil.example", "/ /evil.example", "\t//evil.example", "/\x00/evil.example"])
+def test_sign_in_never_redirects_off_site_through_control_characters(app, target):
+    client = app.test_client()
+    page = client.get("/sign-in").get_data(as_text=True)
+    response = client.post("/sign-in", query_string={"next": target}, data={"name": "maria", "password": "correct horse", "csrf": csrf(page)})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+def test_sign_in_returns_to_the_page_asked_for(app):
+    client = app.test_client()
+    page = client.get("/sign-in").get_data(as_text=True)
+    response = client.post("/sign-in", query_string={"next": "/authors/u1"}, data={"name": "maria", "password": "correct horse", "csrf": csrf(page)})
+    assert response.headers["Location"] == "/authors/u1"
+
+
+# Regression (issue #11): Flask defines SESSION_COOKIE_SAMESITE as None, so setdefault never set Lax.
+def test_session_cookie_is_httponly_and_samesite_lax(app):
+    cookie = sign_in(app.test_client()).headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+
+
+def test_session_cookie_is_secure_behind_tls(app):
+    client = app.test_client()
+    page = client.get("/sign-in", base_url="https://moderation.example").get_data(as_text=True)
+    response = client.post("/sign-in", base_url="https://moderation.example",
+                           data={"name": "maria", "password": "correct horse", "csrf": csrf(page)})
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_session_cookie_is_secure_behind_a_trusted_proxy_that_terminates_tls():
+    app = create_app({"MODERATION_DB": ":memory:", "MODERATION_WEBHOOK_SECRETS": ["s"], "SECRET_KEY": "test", "MODERATION_PROXY_HOPS": 1})
+    app.extensions["moderation.moderators"].add_moderator("maria", generate_password_hash("correct horse"), "2026-01-01T00:00:00")
+    client = app.test_client()
+    proxied = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    page = client.get("/sign-in", headers=proxied).get_data(as_text=True)
+    response = client.post("/sign-in", headers=proxied, data={"name": "maria", "password": "correct horse", "csrf": csrf(page)})
+    assert response.status_code == 302 and "Secure" in response.headers["Set-Cookie"]
+
+
+# Regression (issue #11): 100 wrong passwords in 10 s, then the right one signed in.
+def test_sign_in_is_throttled_after_repeated_failures_even_with_the_right_password(app):
+    client = app.test_client()
+    statuses = [sign_in(client, f"guess {i}").status_code for i in range(10)]
+    assert statuses == [401] * 10
+    response = sign_in(client)
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
+    assert "Too many failed sign-ins" in response.get_data(as_text=True)
+    assert "moderator" not in (response.headers.get("Set-Cookie") or "")
+
+
+def test_throttling_is_per_name_and_forgotten_after_the_window(app):
+    client = app.test_client()
+    for i in range(10):
+        sign_in(client, f"guess {i}")
+    later = NOW.timestamp() + 16 * 60
+    app.config["MODERATION_CLOCK"] = lambda: later
+    assert sign_in(client).status_code == 302
+
+
+def test_a_wrong_password_keeps_the_name_typed(app):
+    html = sign_in(app.test_client(), "nope").get_data(as_text=True)
+    assert 'value="maria"' in html and "Wrong name or password" in html

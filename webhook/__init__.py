@@ -6,6 +6,7 @@ import os
 import time
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from moderation import Engine
 
@@ -34,6 +35,9 @@ def config_from_environment(environ=os.environ) -> dict:
         "MAX_CONTENT_LENGTH": int(environ.get("MODERATION_MAX_BODY", str(256 * 1024))),
         # Every worker must sign sessions with the same key: `moderation serve` passes one.
         "SECRET_KEY": environ.get("MODERATION_SECRET_KEY"),
+        # Proxies in front (nginx: 1) whose X-Forwarded-For/-Proto are trusted for the
+        # client address (sign-in limits) and HTTPS (Secure cookies); 0 trusts none.
+        "MODERATION_PROXY_HOPS": int(environ.get("MODERATION_PROXY_HOPS", "0")),
     }
 
 
@@ -50,4 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
     api.init_app(app)
     tools.init_app(app)
     review_pages.init_app(app)
+    hops = app.config["MODERATION_PROXY_HOPS"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .store import ModeratorStore
 
 MIN_PASSWORD = 8
+# Failed sign-ins counted over this window: past either limit, sign-in waits
+# even with the right password (issue #11: 100 wrong passwords in 10 s, then
+# the right one signed in). A name's failures are forgotten when it signs in.
+SIGN_IN_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_NAME = 10
+MAX_FAILURES_PER_CLIENT = 30
 _dummy_hash: list[str] = []
 
 
@@ -35,6 +43,29 @@ def check_sign_in(moderators: ModeratorStore, name: str, password: str) -> str |
         check_password_hash(_dummy_hash[0], password)
         return None
     return moderator["name"] if check_password_hash(moderator["password_hash"], password) else None
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of a sign-in: the moderator's name, or None; `retry_after` seconds when attempts are throttled."""
+
+    moderator: str | None
+    retry_after: int = 0
+
+
+def sign_in(moderators: ModeratorStore, name: str, password: str, client: str, now: datetime) -> SignIn:
+    """Check a sign-in against the password and the recent failures of this name and this client address."""
+    since = now - SIGN_IN_WINDOW
+    by_name, by_client = moderators.count_sign_in_failures(name, client, since.isoformat())
+    if by_name >= MAX_FAILURES_PER_NAME or by_client >= MAX_FAILURES_PER_CLIENT:
+        # The oldest failure in the window leaves it at the latest by then; a full window is the honest upper bound.
+        return SignIn(None, retry_after=int(SIGN_IN_WINDOW.total_seconds()))
+    moderator = check_sign_in(moderators, name, password)
+    if moderator is None:
+        moderators.record_sign_in_failure(name, client, now.isoformat(), forget_before=(now - 4 * SIGN_IN_WINDOW).isoformat())
+    elif by_name:
+        moderators.clear_sign_in_failures(moderator)
+    return SignIn(moderator)
 
 
 def hash_token(token: str) -> str:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import orjson
 from flask import Blueprint, Flask, Response, current_app, request
 
 from .clock import app_now, moment
-from .errors import MalformedError, NotFoundError, UnsupportedMediaError
+from .errors import NotFoundError, UnsupportedMediaError
 from .ingest import Outcome, ingest, iso
-from .payload import article_from_json, check_identifier, comment_from_json
+from .payload import article_from_json, check_identifier, comment_from_json, read_json
 from .signing import verify
 
 api = Blueprint("api", __name__)
@@ -40,10 +38,8 @@ def _signed_json(config=None, now: float | None = None) -> object:
     # orjson refuses what the standard library reads (a lone surrogate escape, a
     # number beyond 64 bits, NaN): those are read again, to be named in a 422
     # by the field checks, and anything else gets the standard library's message.
-    try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
-        raise MalformedError(f"the body is not valid JSON: {error}") from None
+    return read_json(raw)
+
 
 
 def _json(data: dict, status: int = 200) -> Response:

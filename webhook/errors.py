@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, json
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .store import unavailable
+
 
 class ProblemError(Exception):
     """Base of every error the service answers with (RFC 9457 problem details)."""
@@ -66,6 +68,14 @@ class RateLimitedError(ProblemError):
     status, title = 429, "Too many requests"
 
 
+class UnavailableError(ProblemError):
+    status, title = 503, "Storage unavailable"
+
+
+# How long a platform should wait before it sends again when storage is unavailable.
+RETRY_AFTER_UNAVAILABLE = 30
+
+
 def problem_response(body: dict, status: int, headers: dict | None = None) -> Response:
     """A response with the one JSON error shape of the service."""
     response = Response(json.dumps(body), status=status, mimetype="application/problem+json", headers={"X-Content-Type-Options": "nosniff"})
@@ -93,5 +103,12 @@ def init_app(app: Flask) -> None:
         # Our bug, never the client's: logged in full, answered in the same shape without details.
         if isinstance(error, HTTPException):
             return _http(error)
+        why = unavailable(error)
+        if why:
+            # Nothing was committed (the error came before or at COMMIT), so the
+            # platform must send again: 503 with Retry-After, never a 500 or a 200 (issue #11).
+            current_app.logger.error("storage unavailable: %s (%s)", why, error)
+            return UnavailableError(f"{why}; nothing was stored, send again later",
+                                    headers={"Retry-After": str(RETRY_AFTER_UNAVAILABLE)}).response()
         current_app.logger.exception("unhandled error")
         return _http(InternalServerError("the service failed on this request; it is logged"))

@@ -71,23 +71,27 @@ def ingest(store: Store, engine: Engine, comment: dict, now: datetime, flood_lim
 def _ingest_once(store: Store, engine: Engine, comment: dict, now: datetime, flood_limit: int) -> Outcome:
     stamp = iso(now)
     author_id = comment["author"]["id"]
+    numbered_here = comment["revision"] is None
     revision = comment["revision"] or _next_revision(store, comment)
     comment = {**comment, "revision": revision}
     flood_since = iso(now - timedelta(minutes=1)) if flood_limit else None
     known = store.recall(comment, stamp, flood_since)
-    if known.stored_body_hash is not None:
-        if known.stored_body_hash != comment["body_hash"]:
-            raise ConflictError(f"revision {revision} of comment {comment['id']} was already received with a different body")
+    if known.stored_body_hash == comment["body_hash"]:
         decision = store.latest_decision(comment["id"], revision)
         banned = known.author_banned if known.stored_author_id == author_id else store.active_ban(known.stored_author_id, stamp) is not None
         return Outcome(decision, banned, replayed=True)
+    if known.stored_body_hash is not None and not numbered_here:
+        raise ConflictError(f"revision {revision} of comment {comment['id']} was already received with a different body")
+    # (An `edited` comment whose number another edit took meanwhile is numbered again under the writers' lock.)
     if flood_limit and known.recent_comments >= flood_limit:
         raise RateLimitedError(f"author {author_id} sent more than {flood_limit} comments in a minute", headers={"Retry-After": "60"})
     if known.author_banned:
         # Refused at the door: the engine does not read a banned author's comment (issue #3).
         with store.transaction() as db:
+            if numbered_here:
+                comment = _renumbered(store, comment)
             store.record_comment(db, comment, stamp)
-            decision = store.record_decision(db, comment["id"], revision, "reject", "engine", engine.rules_version, [AUTHOR_BANNED], False, False, stamp)
+            decision = store.record_decision(db, comment["id"], comment["revision"], "reject", "engine", engine.rules_version, [AUTHOR_BANNED], False, False, stamp)
         return Outcome(decision, author_banned=True, replayed=False)
     # The engine is pure and takes ~100-200 us: it runs before the write lock is
     # taken, so the other workers keep writing meanwhile.
@@ -96,6 +100,9 @@ def _ingest_once(store: Store, engine: Engine, comment: dict, now: datetime, flo
     reasons = [reason.to_dict() for reason in verdict.reasons]
     policy = engine.author_policy
     with store.transaction() as db:
+        if numbered_here:
+            comment = _renumbered(store, comment)
+            revision = comment["revision"]
         if store.active_ban(author_id, stamp, db) is not None:
             # Banned by another worker (or a moderator) while the engine read this
             # comment: the ban wins, as if it had come first.
@@ -132,6 +139,21 @@ def _next_revision(store: Store, comment: dict) -> int:
         return 1
     latest = revisions[-1]
     return latest["revision"] if latest["body_hash"] == comment["body_hash"] else latest["revision"] + 1
+
+
+def _renumbered(store: Store, comment: dict) -> dict:
+    """Inside the write transaction: the revision number an `edited` comment takes now that no one else can write.
+
+    Numbered before the engine ran, two edits sent at once took the same next
+    number and one got a 409 (issue #11: 2-4 of 50 concurrent edits). Under the
+    writers' lock the number is read again; if the same body was stored
+    meanwhile, this is a retry and starts over to replay it.
+    """
+    revision = _next_revision(store, comment)
+    latest = store.find_revision(comment["id"], revision)
+    if latest is not None:
+        raise AlreadyStoredError(f"{comment['id']} revision {revision}")
+    return {**comment, "revision": revision} if revision != comment["revision"] else comment
 
 
 def _article(store: Store, comment: dict, version: int | None) -> Article:

@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import json
 from datetime import datetime
 
-from .errors import FieldError
+from .errors import FieldError, MalformedError
 
 MAX_ID = 200
 MAX_TEXT = 100_000
 # SQLite integers are 64-bit; anything near that is no revision number but a 500 waiting to happen.
 MAX_REVISION = 2**31 - 1
+
+
+def read_json(raw: bytes) -> object:
+    """JSON by the standard library, every failure a 400 that says why."""
+    try:
+        return json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise MalformedError(f"the body is not valid JSON: {error}") from None
+    except ValueError:
+        # Python reads at most 4,300 digits into an integer (issue #11: a longer one was a 500).
+        raise MalformedError("the body has a number too long to read (at most 4,300 digits)") from None
 
 
 def comment_from_json(data: object) -> dict:

@@ -7,12 +7,13 @@ by escaping each segment and wrapping only the spans in <mark>.
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, g, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from markupsafe import Markup, escape
 
-from .accounts import check_sign_in
+from .accounts import sign_in as check_sign_in
 from .clock import app_now
 from .errors import CsrfError, FieldError
 from .ingest import iso
@@ -68,25 +69,39 @@ def protect():
 
 
 def _same_site(target: str | None, default: str) -> str:
-    """A path on this site to go back to; anything else (another host, "//x") goes to `default`."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    """A path on this site to go back to; anything else (another host, "//x", a backslash, a tab) goes to `default`."""
+    # Browsers drop tabs and newlines from a URL and read "\\" as "/", so
+    # "/\t/evil.example" arrives as "//evil.example" (issue #11): a target
+    # with any control character, space or backslash is refused outright.
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return default
+    if any(c <= " " or c in "\\\x7f" for c in target):
+        return default
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else default
 
 
 @review.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
-    """Sign in with a moderator's name and password."""
-    error = None
+    """Sign in with a moderator's name and password; failed attempts are counted and throttled."""
+    error, status, headers, name = None, 200, {}, ""
     if request.method == "POST":
-        name = check_sign_in(current_app.extensions["moderation.moderators"], request.form.get("name", ""), request.form.get("password", ""))
-        if name:
+        name = request.form.get("name", "")
+        outcome = check_sign_in(current_app.extensions["moderation.moderators"], name, request.form.get("password", ""),
+                                request.remote_addr or "", app_now())
+        if outcome.moderator:
             # A new session on sign-in (no fixation), with a new CSRF token.
             session.clear()
-            session["moderator"] = name
+            session["moderator"] = outcome.moderator
             return redirect(_same_site(request.args.get("next"), url_for("review.queue")))
-        error = "Wrong name or password."
-    return render_template("sign_in.html", error=error, csrf=_csrf_token())
+        if outcome.retry_after:
+            minutes = -(-outcome.retry_after // 60)
+            error = f"Too many failed sign-ins. Try again in {minutes} minutes."
+            status, headers = 429, {"Retry-After": str(outcome.retry_after)}
+        else:
+            error = "Wrong name or password."
+            status = 401
+    return render_template("sign_in.html", error=error, name=name, csrf=_csrf_token()), status, headers
 
 
 @review.post("/sign-out")
@@ -162,13 +177,21 @@ class PagesSessionInterface(SecureCookieSessionInterface):
             return self.make_null_session(app)
         return super().open_session(app, request)
 
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Secure whenever the moderator came over HTTPS (behind a proxy: with MODERATION_PROXY_HOPS set), or when configured."""
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
 
 def init_app(app: Flask) -> None:
     """Register the pages, a session secret and secure headers."""
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secrets.token_hex(32)
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    # Flask defines these keys (SAMESITE as None), so setdefault would never
+    # apply (issue #11): set them unless a deployment chose a value.
+    if app.config.get("SESSION_COOKIE_HTTPONLY") is None:
+        app.config["SESSION_COOKIE_HTTPONLY"] = True
+    if app.config.get("SESSION_COOKIE_SAMESITE") is None:
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.session_interface = PagesSessionInterface()
     app.register_blueprint(review)
 

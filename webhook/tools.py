@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, Flask, current_app, g, jsonify, request
 
 from .accounts import token_owner
 from .clock import app_now
-from .errors import FieldError, MalformedError, UnauthorizedError
+from .errors import FieldError, UnauthorizedError
 from .ingest import iso
+from .payload import read_json
 from .review import period_start, review
 
 tools = Blueprint("tools", __name__)
@@ -50,10 +49,7 @@ def numbers():
 @tools.post("/v1/comments/<comment_id>/review")
 def review_comment(comment_id: str):
     """Approve, reject, ban or unban, as the token's moderator."""
-    try:
-        body = json.loads(request.get_data() or b"{}")
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise MalformedError(f"the body is not valid JSON: {error}") from None
+    body = read_json(request.get_data() or b"{}")
     if not isinstance(body, dict):
         raise FieldError("the body must be a JSON object", field="$")
     ban_days = body.get("ban_days")

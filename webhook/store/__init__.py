@@ -18,14 +18,14 @@ from .audit import AuditLog
 from .bans import BanRecords
 from .callbacks import CallbackOutbox
 from .comments import AlreadyStoredError, CommentRecords, Recall, StoredDecision
-from .database import CHECKPOINT_EVERY, PAGE_SIZE, Database, Transaction
+from .database import CHECKPOINT_EVERY, PAGE_SIZE, Database, Transaction, unavailable
 from .numbers import Numbers
 from .queue import ReviewQueue
 from .schema import migrations
 
 __all__ = [
     "CHECKPOINT_EVERY", "PAGE_SIZE", "AlreadyStoredError", "ModeratorStore", "Recall", "Store", "StoredDecision", "Transaction",
-    "init_app", "migrations",
+    "init_app", "migrations", "unavailable",
 ]
 
 

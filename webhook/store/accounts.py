@@ -34,3 +34,23 @@ class ModeratorAccounts:
         """The moderator a token belongs to, or None."""
         row = self.store.connection.execute("SELECT moderator FROM api_tokens WHERE token_hash = ?", (token_hash,)).fetchone()
         return row["moderator"] if row else None
+
+    def count_sign_in_failures(self, name: str, client: str, since: str) -> tuple[int, int]:
+        """Failed sign-ins since `since`: (for this name, from this client address)."""
+        row = self.store.connection.execute(
+            "SELECT (SELECT COUNT(*) FROM sign_in_failures WHERE name = :name AND failed_at >= :since), "
+            "(SELECT COUNT(*) FROM sign_in_failures WHERE client = :client AND failed_at >= :since)",
+            {"name": name, "client": client, "since": since},
+        ).fetchone()
+        return row[0], row[1]
+
+    def record_sign_in_failure(self, name: str, client: str, now: str, forget_before: str) -> None:
+        """Count a failed sign-in, and forget those older than `forget_before`."""
+        with self.store.transaction() as db:
+            db.execute("INSERT INTO sign_in_failures (name, client, failed_at) VALUES (?, ?, ?)", (name[:200], client[:64], now))
+            db.execute("DELETE FROM sign_in_failures WHERE failed_at < ?", (forget_before,))
+
+    def clear_sign_in_failures(self, name: str) -> None:
+        """A moderator signed in: their name's failures no longer count."""
+        with self.store.transaction() as db:
+            db.execute("DELETE FROM sign_in_failures WHERE name = ?", (name,))

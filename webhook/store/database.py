@@ -125,7 +125,12 @@ class Database:
             self._local.commits += 1
             if self._local.commits % CHECKPOINT_EVERY == 0:
                 # PASSIVE: copies what it can without blocking the other workers' writes.
-                connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                try:
+                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                except sqlite3.Error:
+                    # The commit stands (a full disk may refuse the copy): the next
+                    # checkpoint tries again, and the answer must not become an error.
+                    pass
 
     def is_empty(self) -> bool:
         """Whether no comment was ever stored (a fresh database to seed)."""
@@ -170,3 +175,27 @@ class Transaction:
         if kind is None:
             self.store._committed(connection)
         return False
+
+
+# SQLite's result codes for a database that cannot take writes now but may
+# later: full, read-only, I/O error, locked past the busy timeout, unopenable.
+_UNAVAILABLE_CODES = {
+    sqlite3.SQLITE_FULL: "the disk is full",
+    sqlite3.SQLITE_READONLY: "the database is read-only",
+    sqlite3.SQLITE_IOERR: "the disk failed to read or write",
+    sqlite3.SQLITE_BUSY: "the database stayed locked",
+    sqlite3.SQLITE_LOCKED: "the database stayed locked",
+    sqlite3.SQLITE_CANTOPEN: "the database file cannot be opened",
+    sqlite3.SQLITE_PERM: "the database file may not be written",
+}
+_UNAVAILABLE_ERRNOS = {28: "the disk is full", 30: "the file system is read-only", 13: "the database folder may not be written", 5: "the disk failed"}
+
+
+def unavailable(error: BaseException) -> str | None:
+    """Why storage is unavailable for now, if `error` says so (a full disk, a read-only file …); None for a bug."""
+    if isinstance(error, sqlite3.Error):
+        code = getattr(error, "sqlite_errorcode", None)
+        return _UNAVAILABLE_CODES.get(code & 0xFF) if code is not None else None
+    if isinstance(error, OSError):
+        return _UNAVAILABLE_ERRNOS.get(error.errno or 0)
+    return None

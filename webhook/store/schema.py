@@ -88,3 +88,17 @@ def m003_held_decisions_index(db: sqlite_utils.Database) -> None:
 def m004_article_versions(db: sqlite_utils.Database) -> None:
     """A version per article, raised on every change, so workers know when their decoded copy is stale."""
     db["articles"].add_column("version", int, not_null_default=1)
+
+
+@migrations()
+def m005_sign_in_failures(db: sqlite_utils.Database) -> None:
+    """Failed sign-ins by name and by client address, so every worker counts the same attempts (issue #11)."""
+    db["sign_in_failures"].create({"id": int, "name": str, "client": str, "failed_at": str}, pk="id")
+    db["sign_in_failures"].create_index(["name", "failed_at"])
+    db["sign_in_failures"].create_index(["client", "failed_at"])
+
+
+@migrations()
+def m006_deliveries(db: sqlite_utils.Database) -> None:
+    """The webhook-id of each signed delivery stored, with its body's hash: an id reused for another body is refused."""
+    db.execute("CREATE TABLE deliveries (webhook_id TEXT PRIMARY KEY, body_hash TEXT NOT NULL, received_at TEXT NOT NULL) WITHOUT ROWID")
