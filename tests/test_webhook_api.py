@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -22,8 +23,10 @@ def client():
     return app.test_client()
 
 
-def signed(client, method, path, payload, secret=SECRET, timestamp=NOW, message_id="msg_1", content_type="application/json", raw=None):
+def signed(client, method, path, payload, secret=SECRET, timestamp=NOW, message_id=None, content_type="application/json", raw=None):
     body = raw if raw is not None else json.dumps(payload).encode()
+    # One id a message, as Standard Webhooks asks: a retry of the same body reuses it.
+    message_id = message_id or "msg_" + hashlib.sha256(body).hexdigest()[:24]
     headers = {"webhook-id": message_id, "webhook-timestamp": str(int(timestamp)), "webhook-signature": sign(secret, message_id, int(timestamp), body), "Content-Type": content_type}
     return client.open(path, method=method, data=body, headers=headers)
 
@@ -394,3 +397,69 @@ def test_concurrent_edits_of_one_comment_each_become_a_revision(tmp_path):
     assert sorted(code for code, _ in results) == [200] * 50
     assert sorted(revision for _, revision in results) == list(range(2, 52))
     assert [r["revision"] for r in app.extensions["moderation.store"].revisions("edited")] == list(range(1, 52))
+
+
+# Held without a test until issue #11: a replayed webhook-id with a new comment and a fresh signature was stored.
+def test_a_webhook_id_reused_for_another_body_is_refused_and_nothing_is_stored(client):
+    assert post(client, comment(comment_id="first"), message_id="msg_once").status_code == 200
+    response = post(client, comment(comment_id="second"), message_id="msg_once")
+    assert response.status_code == 401 and "already used for another body" in response.get_json()["detail"]
+    assert client.application.extensions["moderation.store"].history("second") == []
+
+
+def test_the_same_delivery_sent_again_is_a_retry_that_replays(client):
+    first = post(client, comment(), message_id="msg_retry")
+    again = post(client, comment(), message_id="msg_retry")
+    assert again.status_code == 200 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json()["decision_id"] == first.get_json()["decision_id"]
+
+
+def test_an_article_registration_under_a_reused_webhook_id_is_refused(client):
+    assert signed(client, "PUT", "/v1/articles/a9", {"title": "Diyala", "text": "The militias in Diyala."}, message_id="msg_art").status_code == 200
+    response = signed(client, "PUT", "/v1/articles/a9", {"title": "Spam", "text": "Buy now."}, message_id="msg_art")
+    assert response.status_code == 401
+    assert client.application.extensions["moderation.store"].get_article("a9") == ("Diyala", "The militias in Diyala.")
+
+
+def test_one_webhook_id_sent_at_once_with_different_bodies_stores_one(tmp_path):
+    import threading
+
+    app = create_app({"MODERATION_DB": str(tmp_path / "ids.db"), "MODERATION_WEBHOOK_SECRETS": [SECRET], "MODERATION_CLOCK": lambda: NOW,
+                      "MODERATION_FLOOD_LIMIT": 0})
+    codes, start = [], threading.Barrier(8)
+
+    def send(index):
+        start.wait()
+        codes.append(post(app.test_client(), comment(comment_id=f"c{index}"), message_id="msg_shared").status_code)
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [200] + [401] * 7
+    assert app.extensions["moderation.store"].connection.execute("SELECT COUNT(*) FROM comments").fetchone()[0] == 1
+
+
+def test_old_deliveries_are_forgotten(client, monkeypatch):
+    from webhook.store import deliveries
+
+    monkeypatch.setattr(deliveries, "PRUNE_EVERY", 1)
+    store = client.application.extensions["moderation.store"]
+    with store.transaction() as db:
+        store.record_delivery(db, "old", "h", "2026-01-01T00:00:00", forget_before="2025-01-01")
+    with store.transaction() as db:
+        store.record_delivery(db, "new", "h", "2026-01-01T00:20:00", forget_before="2026-01-01T00:10:00")
+    ids = [row[0] for row in store.connection.execute("SELECT webhook_id FROM deliveries")]
+    assert ids == ["new"]
+
+
+# Regression (issue #11): over-long URLs and headers were refused by gunicorn in text/html.
+def test_an_over_long_url_is_a_414_problem(client):
+    response = client.get("/v1/comments/" + "x" * 3000)
+    assert response.status_code == 414 and response.mimetype == "application/problem+json"
+
+
+def test_an_over_long_header_is_a_431_problem(client):
+    response = client.post("/v1/comments", headers={"webhook-signature": "v1," + "A" * 9000}, json={})
+    assert response.status_code == 431 and response.mimetype == "application/problem+json"

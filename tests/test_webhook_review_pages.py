@@ -199,3 +199,16 @@ def test_throttling_is_per_name_and_forgotten_after_the_window(app):
 def test_a_wrong_password_keeps_the_name_typed(app):
     html = sign_in(app.test_client(), "nope").get_data(as_text=True)
     assert 'value="maria"' in html and "Wrong name or password" in html
+
+
+# Regression (issue #11): display names with right-to-left overrides were shown raw in the queue.
+def test_display_names_are_isolated_so_an_override_cannot_reverse_the_page(app):
+    store, engine = app.extensions["moderation.store"], app.extensions["moderation.engine"]
+    ingest(store, engine, comment_from_json({"id": "rtl", "body": "Obama is a clown.", "article": {"id": "a", "title": "Iraq", "text": "Diyala"},
+                                             "author": {"id": "u9", "display_name": "\u202egnp.exe"}}), NOW)
+    client = app.test_client()
+    sign_in(client)
+    for path in ("/", "/authors/u9"):
+        html = client.get(path).get_data(as_text=True)
+        assert "<bdi>\u202egnp.exe</bdi>" in html
+    assert 'class="body" dir="auto"' in client.get("/").get_data(as_text=True)

@@ -60,3 +60,13 @@ def test_a_failed_write_lets_go_of_the_writers_lock(tmp_path):
     with store.transaction() as db:  # and the connection is out of the failed transaction
         store.record_decision(db, "c1", 1, "approve", "engine", "v", [], False, False, "2026")
     assert [d.action for d in store.history("c1")] == ["approve"]
+
+
+def test_synchronous_full_is_applied_and_a_wrong_value_refused(tmp_path):
+    import pytest
+
+    store = Store(str(tmp_path / "full.db"), synchronous="FULL")
+    assert store.connection.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert Store(str(tmp_path / "normal.db")).connection.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    with pytest.raises(ValueError, match="synchronous"):
+        Store(str(tmp_path / "bad.db"), synchronous="OFF")

@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from moderation import Engine
 
-from . import api, errors, review_pages, store, tools
+from . import api, errors, limits, review_pages, store, tools
 from .signing import check_secrets
 
 DEFAULT_DB = os.path.join("instance", "moderation.db")
@@ -26,6 +26,8 @@ def config_from_environment(environ=os.environ) -> dict:
     webhook_secrets = _secrets(environ.get("MODERATION_WEBHOOK_SECRET", ""))
     return {
         "MODERATION_DB": environ.get("MODERATION_DB") or DEFAULT_DB,
+        # NORMAL: a commit survives the process dying, FULL also the machine losing power (webhook/store/database.py).
+        "MODERATION_SYNCHRONOUS": (environ.get("MODERATION_SYNCHRONOUS") or "NORMAL").upper(),
         "MODERATION_WEBHOOK_SECRETS": webhook_secrets,
         "MODERATION_CALLBACK_URL": environ.get("MODERATION_CALLBACK_URL") or None,
         # Callbacks are signed with their own secret if one is set, else the newest webhook secret.
@@ -51,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["moderation.engine"] = Engine.from_directory(app.config["MODERATION_RULES"])
     store.init_app(app)
     errors.init_app(app)
+    limits.init_app(app)
     api.init_app(app)
     tools.init_app(app)
     review_pages.init_app(app)

@@ -2,43 +2,47 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import timedelta
+
 import orjson
 from flask import Blueprint, Flask, Response, current_app, request
 
 from .clock import app_now, moment
-from .errors import NotFoundError, UnsupportedMediaError
-from .ingest import Outcome, ingest, iso
+from .errors import NotFoundError, SignatureError, UnsupportedMediaError
+from .ingest import Delivery, Outcome, ingest, iso
 from .payload import article_from_json, check_identifier, comment_from_json, read_json
 from .signing import verify
+from .store import REMEMBER_SECONDS
 
 api = Blueprint("api", __name__)
 NOSNIFF = (("X-Content-Type-Options", "nosniff"),)
 
 
-def _verify_signature(config=None, now: float | None = None) -> bytes:
-    """The raw body, once its Standard Webhooks signature checks out (else 401)."""
+def _verify_signature(config=None, now: float | None = None) -> tuple[bytes, str]:
+    """The raw body and its webhook-id, once its Standard Webhooks signature checks out (else 401)."""
     raw = request.get_data(cache=True)
     if config is None:
         config = current_app.config
     if now is None:
         now = config["MODERATION_CLOCK"]()
-    verify(request.headers, raw, config["MODERATION_WEBHOOK_SECRETS"], now)
-    return raw
+    return raw, verify(request.headers, raw, config["MODERATION_WEBHOOK_SECRETS"], now)
 
 
-def _signed_json(config=None, now: float | None = None) -> object:
-    """The request body, after its signature is checked (401) and it is read as JSON (415, 400)."""
-    raw = _verify_signature(config, now)
+def _signed_json(config=None, now: float | None = None) -> tuple[object, Delivery]:
+    """The request body and its delivery, after its signature is checked (401) and it is read as JSON (415, 400)."""
+    raw, webhook_id = _verify_signature(config, now)
+    delivery = Delivery(webhook_id, hashlib.sha256(raw).hexdigest())
     if request.mimetype != "application/json":
         raise UnsupportedMediaError("send the body as application/json")
     try:
-        return orjson.loads(raw)
+        return orjson.loads(raw), delivery
     except orjson.JSONDecodeError:
         pass
     # orjson refuses what the standard library reads (a lone surrogate escape, a
     # number beyond 64 bits, NaN): those are read again, to be named in a 422
     # by the field checks, and anything else gets the standard library's message.
-    return read_json(raw)
+    return read_json(raw), delivery
 
 
 
@@ -54,8 +58,9 @@ def post_comment():
     app = current_app._get_current_object()
     config = app.config
     now = config["MODERATION_CLOCK"]()
-    comment = comment_from_json(_signed_json(config, now))
-    outcome = ingest(app.extensions["moderation.store"], app.extensions["moderation.engine"], comment, moment(now), config["MODERATION_FLOOD_LIMIT"])
+    data, delivery = _signed_json(config, now)
+    comment = comment_from_json(data)
+    outcome = ingest(app.extensions["moderation.store"], app.extensions["moderation.engine"], comment, moment(now), config["MODERATION_FLOOD_LIMIT"], delivery)
     response = _json(_verdict(outcome))
     if outcome.replayed:
         response.headers["Idempotent-Replayed"] = "true"
@@ -65,9 +70,13 @@ def post_comment():
 @api.put("/v1/articles/<article_id>")
 def put_article(article_id: str):
     """Register (or update) an article so comments can refer to it by id."""
-    article = article_from_json(_signed_json())
+    data, delivery = _signed_json()
+    article = article_from_json(data)
     check_identifier(article_id, "id")
-    current_app.extensions["moderation.store"].save_article(article_id, article["title"], article["text"], iso(app_now()))
+    now = app_now()
+    if not current_app.extensions["moderation.store"].save_article(article_id, article["title"], article["text"], iso(now), delivery.webhook_id,
+                                                                   delivery.body_hash, iso(now - timedelta(seconds=REMEMBER_SECONDS))):
+        raise SignatureError(f"webhook-id {delivery.webhook_id!r} was already used for another body: a new message needs a new id")
     return _json({"id": article_id, "title": article["title"]})
 
 

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from moderation import Article, Comment, Engine
 
-from .errors import ConflictError, FieldError, RateLimitedError
-from .store import AlreadyStoredError, Store, StoredDecision
+from .errors import ConflictError, FieldError, RateLimitedError, SignatureError
+from .store import REMEMBER_SECONDS, AlreadyStoredError, Store, StoredDecision
 
 AUTHOR_BANNED = {
     "rule": "author_banned",
@@ -43,6 +43,14 @@ RACE_RETRIES = 3
 
 
 @dataclass(frozen=True)
+class Delivery:
+    """A signed request as the platform sent it: its webhook-id and the SHA-256 of its raw body."""
+
+    webhook_id: str
+    body_hash: str
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What the platform is told about one posted comment."""
 
@@ -56,11 +64,15 @@ def iso(moment: datetime) -> str:
     return moment.isoformat(timespec="microseconds")
 
 
-def ingest(store: Store, engine: Engine, comment: dict, now: datetime, flood_limit: int = 0) -> Outcome:
-    """Decide and store one comment revision, or replay the stored decision for a retry."""
+def ingest(store: Store, engine: Engine, comment: dict, now: datetime, flood_limit: int = 0, delivery: Delivery | None = None) -> Outcome:
+    """Decide and store one comment revision, or replay the stored decision for a retry.
+
+    `delivery` is the signed request's webhook-id and body hash: an id that
+    came before with another body is refused (401), as a replay.
+    """
     for _ in range(RACE_RETRIES):
         try:
-            return _ingest_once(store, engine, comment, now, flood_limit)
+            return _ingest_once(store, engine, comment, now, flood_limit, delivery)
         except AlreadyStoredError:
             # Another worker stored this revision between our read and our write
             # (the platform retried at once): start over, which replays it.
@@ -68,14 +80,16 @@ def ingest(store: Store, engine: Engine, comment: dict, now: datetime, flood_lim
     raise ConflictError(f"comment {comment['id']} changed while it was being stored; send it again")
 
 
-def _ingest_once(store: Store, engine: Engine, comment: dict, now: datetime, flood_limit: int) -> Outcome:
+def _ingest_once(store: Store, engine: Engine, comment: dict, now: datetime, flood_limit: int, delivery: Delivery | None) -> Outcome:
     stamp = iso(now)
     author_id = comment["author"]["id"]
     numbered_here = comment["revision"] is None
     revision = comment["revision"] or _next_revision(store, comment)
     comment = {**comment, "revision": revision}
     flood_since = iso(now - timedelta(minutes=1)) if flood_limit else None
-    known = store.recall(comment, stamp, flood_since)
+    known = store.recall(comment, stamp, flood_since, delivery.webhook_id if delivery else None)
+    if delivery and known.delivery_body_hash not in (None, delivery.body_hash):
+        raise _replayed(delivery)
     if known.stored_body_hash == comment["body_hash"]:
         decision = store.latest_decision(comment["id"], revision)
         banned = known.author_banned if known.stored_author_id == author_id else store.active_ban(known.stored_author_id, stamp) is not None
@@ -90,6 +104,7 @@ def _ingest_once(store: Store, engine: Engine, comment: dict, now: datetime, flo
         with store.transaction() as db:
             if numbered_here:
                 comment = _renumbered(store, comment)
+            _remember(store, db, delivery, now)
             store.record_comment(db, comment, stamp)
             decision = store.record_decision(db, comment["id"], comment["revision"], "reject", "engine", engine.rules_version, [AUTHOR_BANNED], False, False, stamp)
         return Outcome(decision, author_banned=True, replayed=False)
@@ -103,6 +118,7 @@ def _ingest_once(store: Store, engine: Engine, comment: dict, now: datetime, flo
         if numbered_here:
             comment = _renumbered(store, comment)
             revision = comment["revision"]
+        _remember(store, db, delivery, now)
         if store.active_ban(author_id, stamp, db) is not None:
             # Banned by another worker (or a moderator) while the engine read this
             # comment: the ban wins, as if it had come first.
@@ -139,6 +155,17 @@ def _next_revision(store: Store, comment: dict) -> int:
         return 1
     latest = revisions[-1]
     return latest["revision"] if latest["body_hash"] == comment["body_hash"] else latest["revision"] + 1
+
+
+def _remember(store: Store, db, delivery: Delivery | None, now: datetime) -> None:
+    """Record the delivery inside the comment's transaction; another body under its id came first: refuse."""
+    if delivery and not store.record_delivery(db, delivery.webhook_id, delivery.body_hash, iso(now),
+                                              iso(now - timedelta(seconds=REMEMBER_SECONDS))):
+        raise _replayed(delivery)
+
+
+def _replayed(delivery: Delivery) -> SignatureError:
+    return SignatureError(f"webhook-id {delivery.webhook_id!r} was already used for another body: a new message needs a new id")
 
 
 def _renumbered(store: Store, comment: dict) -> dict:

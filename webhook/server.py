@@ -15,6 +15,7 @@ from moderation import Engine
 
 from . import DEFAULT_DB, config_from_environment
 from .accounts import add_moderator
+from .limits import GUNICORN_LIMIT_FIELD_SIZE, GUNICORN_LIMIT_REQUEST_LINE
 from .outbox import deliver_forever
 from .seed import load_seed
 from .store import ModeratorStore, Store
@@ -25,7 +26,9 @@ DEMO_MODERATOR = "admin"
 def gunicorn_command(app: str, host: str, port: int, workers: int) -> list[str]:
     """The production server's command line; the load benchmark runs its bare app with the same one."""
     return [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "sync", "--bind", f"{host}:{port}",
-            "--log-level", "warning", "--graceful-timeout", "5", app]
+            "--log-level", "warning", "--graceful-timeout", "5",
+            # Above the app's own limits, which answer in problem+json (webhook/limits.py).
+            "--limit-request-line", str(GUNICORN_LIMIT_REQUEST_LINE), "--limit-request-field_size", str(GUNICORN_LIMIT_FIELD_SIZE), app]
 
 
 def new_webhook_secret() -> str:

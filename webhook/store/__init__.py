@@ -19,22 +19,23 @@ from .bans import BanRecords
 from .callbacks import CallbackOutbox
 from .comments import AlreadyStoredError, CommentRecords, Recall, StoredDecision
 from .database import CHECKPOINT_EVERY, PAGE_SIZE, Database, Transaction, unavailable
+from .deliveries import REMEMBER_SECONDS, DeliveryRecords
 from .numbers import Numbers
 from .queue import ReviewQueue
 from .schema import migrations
 
 __all__ = [
-    "CHECKPOINT_EVERY", "PAGE_SIZE", "AlreadyStoredError", "ModeratorStore", "Recall", "Store", "StoredDecision", "Transaction",
+    "CHECKPOINT_EVERY", "PAGE_SIZE", "REMEMBER_SECONDS", "AlreadyStoredError", "ModeratorStore", "Recall", "Store", "StoredDecision", "Transaction",
     "init_app", "migrations", "unavailable",
 ]
 
 
-class Store(Database, ArticleRecords, CommentRecords, BanRecords):
+class Store(Database, ArticleRecords, CommentRecords, BanRecords, DeliveryRecords):
     """SQLite storage for one database file (or ":memory:" in tests)."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, synchronous: str = "NORMAL"):
         self._articles = OrderedDict()
-        super().__init__(path)
+        super().__init__(path, synchronous)
 
 
 class ModeratorStore(ModeratorAccounts, ReviewQueue, Numbers, AuditLog, CallbackOutbox):
@@ -46,5 +47,5 @@ class ModeratorStore(ModeratorAccounts, ReviewQueue, Numbers, AuditLog, Callback
 
 def init_app(app: Flask) -> None:
     """Open the app's store (MODERATION_DB) and its moderators' view of it."""
-    store = app.extensions["moderation.store"] = Store(app.config["MODERATION_DB"])
+    store = app.extensions["moderation.store"] = Store(app.config["MODERATION_DB"], app.config["MODERATION_SYNCHRONOUS"])
     app.extensions["moderation.moderators"] = ModeratorStore(store)

@@ -14,15 +14,19 @@ class ArticleRecords:
 
     _articles: OrderedDict[str, tuple[int, str, str]]
 
-    def save_article(self, article_id: str, title: str, text: str, now: str) -> None:
-        """Register or update an article comments can refer to by id."""
+    def save_article(self, article_id: str, title: str, text: str, now: str, webhook_id: str | None = None,
+                     body_hash: str = "", forget_before: str = "") -> bool:
+        """Register or update an article comments can refer to by id; False (nothing saved) for a replayed webhook-id."""
         with self.transaction() as db:
+            if webhook_id is not None and not self.record_delivery(db, webhook_id, body_hash, now, forget_before):
+                return False
             db.execute(
                 "INSERT INTO articles (id, title, text, registered_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(id) DO UPDATE SET title = excluded.title, text = excluded.text, registered_at = excluded.registered_at, "
                 "version = version + 1 WHERE title IS NOT excluded.title OR text IS NOT excluded.text",
                 (article_id, title, text, now),
             )
+        return True
 
     def save_article_if_changed(self, db: sqlite3.Connection, article: dict, now: str) -> None:
         """Register an article a comment carried in full (inside the caller's transaction); no write when unchanged."""

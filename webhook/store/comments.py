@@ -37,6 +37,8 @@ class Recall:
     article_version: int | None
     # The author's stored row matches the comment's (display name, email hash): no write needed.
     author_unchanged: bool = False
+    # The body hash stored for the delivery's webhook-id, if that id came before.
+    delivery_body_hash: str | None = None
 
 
 class AlreadyStoredError(Exception):
@@ -46,7 +48,7 @@ class AlreadyStoredError(Exception):
 class CommentRecords:
     """The authors, comments and decisions tables (part of `Store`)."""
 
-    def recall(self, comment: dict, now: str, flood_since: str | None) -> Recall:
+    def recall(self, comment: dict, now: str, flood_since: str | None, webhook_id: str | None = None) -> Recall:
         """What ingest must know before deciding, in one query: the stored revision, a ban, the author's recent count, the article's version."""
         # One statement instead of four: each costs ~8-20 us on the hot path.
         author = comment["author"]
@@ -55,12 +57,13 @@ class CommentRecords:
             "EXISTS (SELECT 1 FROM bans WHERE author_id = :author AND lifted_at IS NULL AND (expires_at IS NULL OR expires_at > :now)), "
             "CASE WHEN :since IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM comments WHERE author_id = :author AND received_at >= :since) END, "
             "(SELECT version FROM articles WHERE id = :article), "
-            "EXISTS (SELECT 1 FROM authors WHERE id = :author AND display_name IS :name AND (:email IS NULL OR email_hash IS :email)) "
+            "EXISTS (SELECT 1 FROM authors WHERE id = :author AND display_name IS :name AND (:email IS NULL OR email_hash IS :email)), "
+            "(SELECT body_hash FROM deliveries WHERE webhook_id = :delivery) "
             "FROM (SELECT 1) LEFT JOIN comments c ON c.id = :id AND c.revision = :revision",
             {"id": comment["id"], "revision": comment["revision"], "author": author["id"], "now": now, "since": flood_since,
-             "article": comment["article_id"], "name": author.get("display_name"), "email": author.get("email_hash")},
+             "article": comment["article_id"], "name": author.get("display_name"), "email": author.get("email_hash"), "delivery": webhook_id},
         ).fetchone()
-        return Recall(row[0], row[1], bool(row[2]), row[3], row[4], bool(row[5]))
+        return Recall(row[0], row[1], bool(row[2]), row[3], row[4], bool(row[5]), row[6])
 
     def find_revision(self, comment_id: str, revision: int) -> sqlite3.Row | None:
         """A stored revision of a comment (its body hash and author), or None."""

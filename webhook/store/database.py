@@ -28,6 +28,11 @@ PAGE_SIZE = 2048
 # of WAL at most. Every 500 measured 68-69% of the bare ceiling, every 200
 # 67%, SQLite's own every-1000-pages checkpoint inside COMMIT 61-66%.
 CHECKPOINT_EVERY = 500
+# What a commit promises (MODERATION_SYNCHRONOUS). In WAL mode NORMAL survives
+# a crash of the process (SIGKILL) but not of the machine: a power loss may
+# drop the last commits before a checkpoint, never corrupt the file. FULL
+# syncs the WAL at every commit, so an acknowledged decision survives that too.
+SYNCHRONOUS = ("NORMAL", "FULL")
 
 
 # Forks of this process so far, as seen in the child: a connection opened before
@@ -40,8 +45,11 @@ os.register_at_fork(after_in_child=lambda: _forks_seen.__setitem__(0, _forks_see
 class Database:
     """The connection, lock and transactions of one database file (or ":memory:" in tests)."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, synchronous: str = "NORMAL"):
+        if synchronous not in SYNCHRONOUS:
+            raise ValueError(f"synchronous must be one of {', '.join(SYNCHRONOUS)}, not {synchronous!r}")
         self.path = path
+        self.synchronous = synchronous
         self._local = threading.local()
         self._shared: sqlite3.Connection | None = None
         if path == ":memory:":
@@ -57,7 +65,7 @@ class Database:
         connection.execute("PRAGMA busy_timeout=5000")
         connection.execute(f"PRAGMA page_size={PAGE_SIZE}")  # before WAL: it cannot change after
         connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute(f"PRAGMA synchronous={self.synchronous}")
         connection.execute("PRAGMA foreign_keys=ON")
         if self._shared is None and self.path != ":memory:":
             # SQLite's own checkpoint runs inside COMMIT, while this worker holds the

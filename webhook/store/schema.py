@@ -100,5 +100,8 @@ def m005_sign_in_failures(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m006_deliveries(db: sqlite_utils.Database) -> None:
-    """The webhook-id of each signed delivery stored, with its body's hash: an id reused for another body is refused."""
-    db.execute("CREATE TABLE deliveries (webhook_id TEXT PRIMARY KEY, body_hash TEXT NOT NULL, received_at TEXT NOT NULL) WITHOUT ROWID")
+    """The webhook-id of each signed delivery, with its body's hash: an id reused for another body is refused (issue #11)."""
+    # Rows are appended in time order and the oldest are pruned by row id, so
+    # no index on the time is written on the hot path.
+    db["deliveries"].create({"id": int, "webhook_id": str, "body_hash": str, "received_at": str}, pk="id", not_null={"webhook_id", "body_hash"})
+    db["deliveries"].create_index(["webhook_id"], unique=True)
