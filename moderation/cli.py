@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="print the verdict on a comment, or on JSON lines from stdin")
     check.add_argument("text", nargs="?", help="the comment text (omit with --jsonl)")
     check.add_argument("--article", metavar="FILE", help="article text file, title on the first line")
-    check.add_argument("--jsonl", action="store_true", help='read {"id", "text", "article"?, "author"?} lines on stdin, write one verdict per line')
+    check.add_argument("--jsonl", action="store_true", help='read {"id", "text", "article"?, "author"?, "parent_id"?} lines on stdin, write one verdict per line')
     check.add_argument("--readable", action="store_true", help="with --jsonl: print each verdict for people instead of as JSON")
     check.set_defaults(handler=run_check)
 
@@ -116,9 +116,9 @@ def _comment_from_row(row: object, default_article: Article | None) -> Comment:
     if isinstance(row.get("article"), dict):
         given = row["article"]
         article = Article(title=str(given.get("title", "")), text=str(given.get("text", "")))
-    identifier = row.get("id")
-    author = row.get("author")
-    return Comment(text=text, id=None if identifier is None else str(identifier), article=article, author=None if author is None else str(author))
+    identifier, author, parent = row.get("id"), row.get("author"), row.get("parent_id")
+    return Comment(text=text, id=None if identifier is None else str(identifier), article=article, author=None if author is None else str(author),
+                   parent_id=None if parent is None else str(parent))
 
 
 def describe(text: str, decision: Decision, color: bool = False) -> str:

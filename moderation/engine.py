@@ -52,7 +52,8 @@ class Engine:
         )
         # Relevance needs the article and says nothing about spam, so it runs last.
         self._relevance = RelevanceDetector(relevance, relevance_source)
-        self._spam_rules = frozenset(rule.id for rule in rules.rules.values() if rule.category == "spam")
+        # Rules whose signal settles a comment before relevance is judged: spam, and every rule that rejects.
+        self._settled = frozenset(rule.id for rule in rules.rules.values() if rule.category == "spam" or rule.action == "reject")
         self._profiles: OrderedDict[tuple[str, str], object] = OrderedDict()
         self._check_rule_ids()
 
@@ -69,7 +70,10 @@ class Engine:
         signals: list[Signal] = []
         for detector in self._detectors:
             signals.extend(detector.detect(text))
-        if comment.article is not None and not any(s.rule in self._spam_rules for s in signals):
+        if comment.article is not None and comment.parent_id is None and not any(s.rule in self._settled for s in signals):
+            # Off topic is only worth saying of a comment nothing else settled:
+            # a reply answers the thread, and spam or a comment rejected for
+            # another reason does not also list it (issue #10).
             signals.extend(self._relevance.detect(text, self._profile(comment.article)))
         signals, notes = _capped(signals)
         reasons = tuple(self._reason(signal) for signal in signals)

@@ -30,6 +30,8 @@ class Comment:
     id: str | None = None
     article: Article | None = None
     author: str | None = None
+    # The comment it answers, if any: a reply bears on the thread, so the off-topic check skips it.
+    parent_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -174,3 +174,21 @@ def test_bad_settings_raise_an_error_naming_the_field(name, change, field):
     with pytest.raises(RuleFileError) as raised:
         RelevanceDetector(config, "rules/relevance.toml")
     assert raised.value.field == field
+
+
+OFF_TOPIC = "Did anybody watch the Celtics on Sunday? That overtime was the best basketball I have seen all season."
+
+
+def test_a_reply_is_exempt_from_the_off_topic_check(engine, seed_article):
+    # Issue #10: the README said replies are exempt; a reply sent with parent_id was still held.
+    from moderation import Comment
+
+    assert engine.evaluate(Comment(OFF_TOPIC, article=seed_article)).action == "hold"
+    assert engine.evaluate(Comment(OFF_TOPIC, article=seed_article, parent_id="c-17")).action == "approve"
+
+
+def test_a_comment_rejected_for_another_reason_does_not_also_list_off_topic(engine, seed_article):
+    from moderation import Comment
+
+    decision = engine.evaluate(Comment(OFF_TOPIC + " The refs were fucking blind.", article=seed_article))
+    assert decision.action == "reject" and "off_topic" not in decision.categories

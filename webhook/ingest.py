@@ -111,7 +111,7 @@ def _ingest_once(store: Store, engine: Engine, comment: dict, now: datetime, flo
     # The engine is pure and takes ~100-200 us: it runs before the write lock is
     # taken, so the other workers keep writing meanwhile.
     article = _article(store, comment, known.article_version)
-    verdict = engine.evaluate(Comment(text=comment["body"], id=comment["id"], article=article, author=author_id))
+    verdict = engine.evaluate(Comment(text=comment["body"], id=comment["id"], article=article, author=author_id, parent_id=comment.get("parent_id")))
     reasons = [reason.to_dict() for reason in verdict.reasons]
     policy = engine.author_policy
     with store.transaction() as db:
