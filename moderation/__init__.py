@@ -3,7 +3,7 @@
 from .engine import Engine
 from .errors import InputError, ModerationError, RuleFileError
 from .model import Article, Comment, Decision, Reason, Verdict
-from .normalize import Text, normalize
+from .normalization import Text, normalize
 from .rules import AuthorPolicy, Rule, RuleSet, default_rules_dir, load_rules
 
 __all__ = [

@@ -14,7 +14,7 @@ from .detectors.spam import SpamDetector
 from .detectors.vulgarity import VulgarityDetector
 from .errors import InputError, RuleFileError
 from .model import VERDICT_ORDER, Article, Comment, Decision, Reason
-from .normalize import normalize
+from .normalization import normalize
 from .rules import RuleSet, load_rules
 
 _PROFILE_CACHE_SIZE = 256

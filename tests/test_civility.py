@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from moderation import Comment
-from moderation.normalize import normalize
+from moderation.normalization import normalize
 from moderation.detectors.phrases import PhraseDetector
 
 CASES = [

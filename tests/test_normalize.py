@@ -47,3 +47,31 @@ def test_ascii_text_needs_no_offset_map():
 def test_one_megabyte_comment_folds():
     text = normalize("ѕhіt happens. " * 80_000)
     assert len(text.folded) == len(text.original)
+
+
+# Issue #9: look-alikes outside the hand list come from Unicode's confusables (UTS #39).
+@pytest.mark.parametrize("written, folded", [
+    ("fսck", "fuck"),            # Armenian seh
+    ("ꮪhit", "shit"),            # Cherokee small letter
+    ("ᏚᎻᎥᎢ", "shit"),            # Cherokee capitals, a whole word
+    ("ꓐitch", "bitch"),          # Lisu
+    ("ⲟ", "o"),                  # Coptic
+    ("🇫🇺🇨🇰", "fuck"),          # regional indicator letters
+    ("sh⭕t", "shot"),           # an emoji circle for "o"
+    ("f❌ck", "f*ck"),           # an emoji cross hides a letter, like an asterisk
+])
+def test_lookalikes_from_unicode_confusables_fold_to_latin(written, folded):
+    assert normalize(written).folded == folded
+
+
+@pytest.mark.parametrize("written", ["شكرا جزيلا", "שלום לכולם", "नमस्ते", "日本語", "안녕하세요"])
+def test_scripts_people_write_in_are_not_folded_into_latin(written):
+    assert not any("a" <= c <= "z" for c in normalize(written).folded)
+
+
+def test_a_confusable_word_maps_back_to_what_was_written(engine):
+    from moderation import Comment
+
+    text = "What the ꓝսᏟꮶ is this?"
+    reason = engine.evaluate(Comment(text=text)).reasons[0]
+    assert reason.evidence == "ꓝսᏟꮶ" and text[reason.start:reason.end] == reason.evidence

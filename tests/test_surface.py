@@ -54,7 +54,7 @@ def test_only_the_store_touches_sqlite():
 def test_the_folders_read_as_the_pipeline():
     # Issue #9: normalise -> detect -> rules -> decision, one module per detector.
     folders = {p.name for p in ENGINE.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
-    assert {"normalize", "detectors", "rules"} <= folders
+    assert {"normalization", "detectors", "rules"} <= folders
     assert (ENGINE / "engine.py").exists()
     detectors = {p.stem for p in (ENGINE / "detectors").iterdir() if p.suffix == ".py" or (p / "__init__.py").exists()}
     assert {"vulgarity", "phrases", "shouting", "spam", "language", "relevance"} <= detectors

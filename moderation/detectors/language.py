@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from importlib import resources
 
-from ..normalize import Text
+from ..normalization import Text
 from ..rules.settings import number, word_list
 from .signal import Signal
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import ahocorasick_rs
 
 from ..errors import RuleFileError
-from ..normalize import Text
+from ..normalization import Text
 from .signal import Signal
 
 _WINDOW = 90  # characters each side of a trigger: phrases are shorter than this

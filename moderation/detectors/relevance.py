@@ -28,7 +28,7 @@ import ahocorasick_rs
 
 from ..errors import RuleFileError
 from ..model import Article
-from ..normalize import Text, normalize
+from ..normalization import Text, normalize
 from ..rules.settings import number, strings
 from .language import FUNCTION_WORDS, is_everyday_english, reads_as_english
 from .signal import Signal

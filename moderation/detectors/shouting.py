@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..normalize import Text
+from ..normalization import Text
 from ..rules.settings import number
 from .signal import Signal
 

@@ -20,7 +20,7 @@ from itertools import islice
 import ahocorasick_rs
 
 from ..errors import RuleFileError
-from ..normalize import Text, normalize
+from ..normalization import Text, normalize
 from ..rules.settings import number, strings, word_list
 from .signal import Signal
 

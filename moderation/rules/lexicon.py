@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..errors import RuleFileError
-from ..normalize import normalize
+from ..normalization import normalize
 
 SEVERITIES = ("mild", "strong", "slur", "acronym")
 MASK_READINGS = ("sure", "ambiguous", "never")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...normalize import Text
+from ...normalization import Text
 from ...rules.lexicon import Term
 from ...rules.settings import strings
 from ..signal import Signal

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ...normalize import Text
+from ...normalization import Text
 from ...rules.lexicon import Term, letters_of
 from .runs import Runs
 

@@ -31,7 +31,7 @@ from functools import lru_cache
 
 import ahocorasick_rs
 
-from ...normalize import Text, fold
+from ...normalization import Text, fold
 from ...rules.lexicon import Term, letters_of
 from ...rules.settings import word_list
 from .runs import Runs

@@ -15,6 +15,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .confusables import latin_lookalike
+
 # Letters that look like Latin ones but do not decompose to them. NFKD covers
 # fullwidth, mathematical, enclosed and superscript forms; these it does not.
 _LOOKALIKES = {
@@ -28,7 +30,7 @@ _LOOKALIKES = {
     "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ς": "s", "σ": "o", "μ": "u", "ϲ": "c",
     "ϳ": "j", "ɩ": "i",
     # Latin letters without a decomposition
-    "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t", "ƒ": "f", "ɑ": "a", "ɢ": "g",
+    "ı": "i", "ĸ": "k", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t", "ƒ": "f", "ɑ": "a", "ɢ": "g",
     "ſ": "s", "ß": "ss", "æ": "ae", "œ": "oe", "ð": "d", "þ": "p", "ŀ": "l", "ƚ": "l",
     "ɪ": "i", "ʏ": "y", "ʀ": "r", "ʜ": "h", "ʟ": "l", "ɴ": "n", "ʙ": "b", "ᴀ": "a", "ᴄ": "c",
     "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ᴊ": "j", "ᴋ": "k", "ᴍ": "m", "ᴏ": "o", "ᴘ": "p", "ꜱ": "s",
@@ -82,6 +84,13 @@ def _fold_char(char: str) -> str:
         return decomposed.lower()
     if decomposed and all(c in _LOOKALIKES for c in decomposed.lower()):
         return "".join(_LOOKALIKES[c] for c in decomposed.lower())
+    for form in dict.fromkeys((char, char.upper())):
+        lookalike = latin_lookalike(form) if len(form) == 1 else None
+        if lookalike:
+            # One more fold: the data may name another look-alike ("ꭺ" -> "ᴀ" -> "a").
+            folded = lookalike if lookalike.isascii() else _LOOKALIKES.get(lookalike) or (_fold_char(lookalike) if lookalike != form else "")
+            if folded and folded.isascii() and folded.isalpha():
+                return folded
     if len(lower) == 1:
         return lower
     return char
@@ -96,6 +105,14 @@ def fold(char: str) -> str:
 # Negative squared and other letter-shaped symbols with no decomposition.
 for _i in range(26):
     _TABLE[0x1F170 + _i] = chr(ord("a") + _i)  # 🅰..🆉
+    # Regional indicator symbols (UTS #51), which pair up into flags: one is a letter.
+    _TABLE[0x1F1E6 + _i] = chr(ord("a") + _i)  # 🇦..🇿
+# Emoji that stand for a letter, a stand-in symbol or a mask (a circle for "o", a cross for a hidden letter).
+_TABLE.update({ord(emoji): letter for emoji, letter in {
+    "⭕": "o", "⚪": "o", "⚫": "o", "🔴": "o", "🔵": "o", "○": "o", "◯": "o", "💲": "$", "❗": "!", "❕": "!", "✝": "t",
+    # A cross inside a word hides the letter it stands on, like an asterisk ("f❌ck").
+    "❌": "*", "❎": "*", "✖": "*", "✕": "*", "✗": "*", "✘": "*",
+}.items()})
 
 
 @dataclass(frozen=True, slots=True)
