@@ -145,3 +145,28 @@ def test_slur_calls_for_a_ban(engine):
 def test_one_megabyte_comment_is_linear(engine):
     decision = engine.evaluate(Comment(text="A thoughtful remark about Diyala and the militias. " * 20_000 + " fuck"))
     assert decision.action == "reject"
+
+
+# Issue #9: disguise classes the hand lists missed (found by the blind corpus, fixed by class).
+@pytest.mark.parametrize("text", [
+    "That c|u|n|t of a driver cut me off.",       # pipes between letters
+    "The new rules are s + h + i + t.",          # plus signs between letters
+    "Stop being a d 0 u u c h 3 about it.",      # split, stretched and leet at once
+    "The ref was a b 1 1 1 t c h tonight.",
+    "What a ᗷITᑕᕼ.",                              # Canadian syllabics
+    "My phone is f🅤cked.",                       # negative circled letters
+    "Absolute ꓢꓧꓲꓔ from start to finish.",        # Lisu, and an upright stroke read as i
+])
+def test_new_disguise_classes_are_caught(engine, text):
+    assert engine.evaluate(Comment(text=text)).action == "reject"
+
+
+@pytest.mark.parametrize("text", ["C++ and a+b+c are fine here.", "1 + 1 + 2 = 4, says my son.", "Columns a | b | c of the table."])
+def test_strokes_and_plus_signs_in_code_and_sums_stay_clean(engine, text):
+    assert engine.evaluate(Comment(text=text)).action == "approve"
+
+
+def test_letters_from_other_scripts_are_no_capitalised_typo(engine):
+    # "possible-mask" is for "Shite" (Shiite); a word drawn in Cherokee capitals is no typo.
+    decision = engine.evaluate(Comment(text="Absolute ᎠᎥᏟᏦ move to leave it out."))
+    assert decision.action in ("reject", "approve") and "possible_mask" not in decision.categories

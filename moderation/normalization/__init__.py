@@ -31,7 +31,7 @@ _LOOKALIKES = {
     "ϳ": "j", "ɩ": "i",
     # Latin letters without a decomposition
     "ı": "i", "ĸ": "k", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t", "ƒ": "f", "ɑ": "a", "ɢ": "g",
-    "ſ": "s", "ß": "ss", "æ": "ae", "œ": "oe", "ð": "d", "þ": "p", "ŀ": "l", "ƚ": "l",
+    "ſ": "f", "ß": "ss", "æ": "ae", "œ": "oe", "ð": "d", "þ": "p", "ŀ": "l", "ƚ": "l",
     "ɪ": "i", "ʏ": "y", "ʀ": "r", "ʜ": "h", "ʟ": "l", "ɴ": "n", "ʙ": "b", "ᴀ": "a", "ᴄ": "c",
     "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ᴊ": "j", "ᴋ": "k", "ᴍ": "m", "ᴏ": "o", "ᴘ": "p", "ꜱ": "s",
     "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ᴢ": "z", "ǝ": "e", "ɐ": "a", "ɯ": "m",
@@ -41,6 +41,8 @@ _LOOKALIKES = {
     "ʠ": "q", "ɍ": "r", "ɽ": "r", "ʂ": "s", "ȿ": "s", "ƭ": "t", "ʈ": "t", "ʉ": "u", "ʋ": "v", "ⱳ": "w",
     "ɏ": "y", "ƴ": "y", "ƶ": "z", "ȥ": "z",
     "¡": "i",  # an inverted exclamation mark reads as an "i"
+    # Latin-shaped letters that Unicode's confusables data does not list.
+    "ⲁ": "a", "ᑕ": "c", "ᑎ": "n", "ᗩ": "a", "ᗪ": "d", "ᒪ": "l", "©": "c", "®": "r",
     # Symbols standing in for letters or for the mask asterisk
     "€": "e", "£": "l", "¢": "c", "¥": "y", "∪": "u", "∩": "n", "×": "x", "√": "v",
     "∗": "*", "⁎": "*", "✱": "*", "✲": "*", "✳": "*", "❋": "*", "★": "*", "☆": "*", "•": "*",
@@ -89,7 +91,7 @@ def _fold_char(char: str) -> str:
         if lookalike:
             # One more fold: the data may name another look-alike ("ꭺ" -> "ᴀ" -> "a").
             folded = lookalike if lookalike.isascii() else _LOOKALIKES.get(lookalike) or (_fold_char(lookalike) if lookalike != form else "")
-            if folded and folded.isascii() and folded.isalpha():
+            if folded and folded.isascii() and folded.isalnum():
                 return folded
     if len(lower) == 1:
         return lower
@@ -105,6 +107,7 @@ def fold(char: str) -> str:
 # Negative squared and other letter-shaped symbols with no decomposition.
 for _i in range(26):
     _TABLE[0x1F170 + _i] = chr(ord("a") + _i)  # 🅰..🆉
+    _TABLE[0x1F150 + _i] = chr(ord("a") + _i)  # negative circled 🅐..🅩
     # Regional indicator symbols (UTS #51), which pair up into flags: one is a letter.
     _TABLE[0x1F1E6 + _i] = chr(ord("a") + _i)  # 🇦..🇿
 # Emoji that stand for a letter, a stand-in symbol or a mask (a circle for "o", a cross for a hidden letter).

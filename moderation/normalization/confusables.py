@@ -46,6 +46,11 @@ def latin_lookalike(char: str) -> str | None:
     if not found:
         return None
     candidates = [glyph["c"] for glyph in found[0]["homoglyphs"]]
+    if candidates == ["l"]:
+        # UTS #39 folds every upright stroke (l, I, 1, |) to "l", so the shape
+        # alone does not say which letter was meant ("ꓲ", Coptic "Ⲓ"). Read it as
+        # the digit 1, which the matcher already reads either way ("sh1t", "he11").
+        return "1"
     for candidate in candidates:
         if candidate.isascii() and candidate.isalpha():
             return candidate.lower()

@@ -159,6 +159,8 @@ class Matcher:
 
     def find(self, text: Text) -> list[Match]:
         """Every lexicon word in `text`, with spans into the folded text, in order."""
+        if "|" in text.folded or "+" in text.folded:
+            text = _with_stroke_separators(text)
         plain = read_stand_ins(text.folded)
         found: list[Match] = []
         taken = Spans()
@@ -217,6 +219,8 @@ class Matcher:
         # Joining keeps every plain hit and may add some; the added ones span a
         # separator. Comparing counts first skips the (slower) mapping back in
         # the common case where joining added nothing.
+        if _STRETCHED_SPACED.search(plain):
+            self._find_split_stretched(text, words, plain, joined, found, taken)
         hits = [h for h in self._automaton.find_matches_as_indexes(joined, overlapping=True) if h[0] < self._stretch_from]
         if len(hits) == sum(1 for h in plain_hits if h[0] < self._stretch_from):
             return
@@ -237,6 +241,32 @@ class Matcher:
                 found.append(match)
                 taken.add(match.start, match.end)
 
+    def _find_split_stretched(self, text: Text, words: Runs, plain: str, joined: str, found: list, taken: Spans) -> None:
+        # Letters split apart and stretched at once ("f u u u c k", "sh 1 1 1 t"):
+        # the joined letters are squeezed and searched for squeezed spellings,
+        # then mapped back through both steps to the letters as written.
+        kept = [at for at, char in enumerate(plain) if char not in _SEPARATOR_CHARS]
+        squeezed, runs = [], []
+        for at, char in enumerate(joined):
+            if squeezed and squeezed[-1] == char:
+                runs[-1][1] = at
+            else:
+                squeezed.append(char)
+                runs.append([at, at])
+        longest: dict[int, tuple[int, int]] = {}
+        for index, start, end in self._squeezed_automaton.find_matches_as_indexes("".join(squeezed), overlapping=True):
+            if end > longest.get(start, (0, -1))[1]:
+                longest[start] = (index, end)  # "bastard", not the "ass" inside it
+        for start, (index, end) in sorted(longest.items()):
+            first, last = kept[runs[start][0]], kept[runs[end - 1][1]] + 1
+            if last - first == runs[end - 1][1] - runs[start][0] + 1 or taken.overlaps(first, last):
+                continue  # no separator inside: not split (the stretched pass reads those)
+            term, spelling = self._squeezed_entries[index]
+            match = self._judge(text, words, first, last, term, spelling, split=True)
+            if match:
+                found.append(match)
+                taken.add(match.start, match.end)
+
     # -- judging one candidate -------------------------------------------------
 
     def _judge(self, text: Text, words: Runs, start: int, end: int, term: Term, spelling: str, split: bool, whole_token: bool = False) -> Match | None:
@@ -248,10 +278,12 @@ class Matcher:
             start, end = bounds
             token_start, token_end = start, end
             pieces = [p for p in _SEPARATOR_RUN.split(folded[start:end]) if p]
-            if not _split_stand_ins_plausible("".join(pieces)):
+            if not _split_stand_ins_plausible(squeeze("".join(pieces))):
                 return None
             word = read_stand_ins("".join(pieces))
             letters = letters_of(spelling)
+            if letters not in word and letters.replace("l", "i") not in word and squeeze(letters) in squeeze(word):
+                word, letters = squeeze(word), squeeze(letters)  # split and stretched: judged squeezed
             at = word.find(letters) if letters in word else word.find(letters.replace("l", "i"))
             rel_start, rel_end = max(at, 0), max(at, 0) + len(letters)
             if not term.inside and (rel_start != 0 or word[rel_end:] not in _SUFFIXES):
@@ -396,7 +428,9 @@ class Matcher:
     def _near_miss(self, term: Term, written: str, word: str) -> str:
         # A capitalised word one letter short of an innocent one ("the Shite
         # militias" for Shiite) may be a typo, not vulgarity: a moderator decides.
-        if not written[:1].isupper() or term.severity not in ("strong", "slur"):
+        # Only a word written as a capitalised one is: "Shite", not "SHITE",
+        # not letters drawn from other scripts or symbols ("🅳🅸🅲🅺", "ᎠᎥᏟᏦ").
+        if not (written[:1].isupper() and written[1:].islower() and written.isalpha()) or term.severity not in ("strong", "slur"):
             return ""
         for innocent in self._allow[term.word]:
             if len(innocent) == len(word) + 1 and any(innocent[:i] + innocent[i + 1:] == word for i in range(len(innocent))):
@@ -429,6 +463,19 @@ def _allowed_words(term: Term) -> tuple[str, ...]:
         if " " not in respelling
     ]
     return tuple(dict.fromkeys((*term.allow, *respelled)))
+
+
+# "|" and "+" read as "i" and "t" ("sh|t", "+wat"), but between single letters
+# on both sides, two or more times, they separate letters like dots ("f|u|c|k",
+# "s + h + i + t"): read there as a separator, the same length.
+_STROKE_SEPARATED = re.compile(r"(?<![a-z0-9@$!|+])[a-z0-9@$!](?: ?[|+] ?[a-z0-9@$!]){2,}(?![a-z0-9@$!|+])")
+# A letter written alone twice over a separator ("u u", "1 1"): maybe split and stretched.
+_STRETCHED_SPACED = re.compile(r"(?<![a-z])([a-z])[\s.\-_,*/:~]+\1(?![a-z])")
+
+
+def _with_stroke_separators(text: Text) -> Text:
+    folded = _STROKE_SEPARATED.sub(lambda m: m.group().replace("|", ".").replace("+", "."), text.folded)
+    return text if folded == text.folded else Text(text.original, folded, text.offsets)
 
 
 def _split_stand_ins_plausible(joined: str) -> bool:
