@@ -109,3 +109,13 @@ def test_site_owner_trusts_a_new_domain(rules_copy):
     assert "unvetted_link" in Engine(load_rules(rules_copy)).evaluate(Comment(text=text)).categories
     replace_in(rules_copy / "spam.toml", 'trusted_domains = ["reuters.com",', 'trusted_domains = ["iraq-notes.example.org", "reuters.com",')
     assert "unvetted_link" not in Engine(load_rules(rules_copy)).evaluate(Comment(text=text)).categories
+
+
+def test_every_term_field_is_documented_in_the_readme_and_the_rules_file():
+    from moderation.rules.lexicon import Term
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    rules = (Path(__file__).resolve().parent.parent / "rules" / "vulgarity.toml").read_text(encoding="utf-8")
+    fields = set(Term.__dataclass_fields__)
+    assert [f for f in fields if f"`{f}`" not in readme] == []
+    assert [f for f in fields if f"#   {f}" not in rules] == []

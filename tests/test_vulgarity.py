@@ -170,3 +170,44 @@ def test_letters_from_other_scripts_are_no_capitalised_typo(engine):
     # "possible-mask" is for "Shite" (Shiite); a word drawn in Cherokee capitals is no typo.
     decision = engine.evaluate(Comment(text="Absolute ᎠᎥᏟᏦ move to leave it out."))
     assert decision.action in ("reject", "approve") and "possible_mask" not in decision.categories
+
+
+# Issue #9: a strong word inside a longer one, judged by a frequency list of English as written (wordfreq).
+@pytest.mark.parametrize("text", [
+    "Hashimoto and Yamashita met at the embassy in Tokyo.",    # a name English text uses
+    "We flew into Phuket and took the ferry from there.",      # a place
+    "I bought a new ashtray for the balcony.",                 # an ordinary word
+    "That comedian's shtick is getting old.",
+])
+def test_known_words_and_names_that_contain_a_strong_word_pass(engine, text):
+    assert engine.evaluate(Comment(text=text)).action == "approve"
+
+
+@pytest.mark.parametrize("text", ["Our new neighbour, Mr. Shitakumar, fixed the fence.", "Phukanbari is the next stop on the line."])
+def test_an_unknown_word_around_a_strong_word_goes_to_a_moderator(engine, text):
+    decision = engine.evaluate(Comment(text=text))
+    assert decision.action == "hold" and decision.categories == ("possible_mask",)
+    assert "may be a name" in decision.reasons[0].explanation
+
+
+@pytest.mark.parametrize("text", [
+    "That was a total shitshow from start to finish.",   # vulgar word + English word
+    "Such a dickmove by the landlord.",                  # a word that is not `inside`, run together
+    "What a smugprick that pundit is.",
+    "The whole plan is #fuckthebudget nonsense.",        # a hashtag runs words together
+    "Muthafuckin traffic again.",                        # an ending, not a name, at a sentence's start
+    "The shittiest week of the year.",                   # an ending with the consonant doubled
+])
+def test_vulgar_words_run_together_with_words_and_endings_are_caught(engine, text):
+    assert engine.evaluate(Comment(text=text)).action == "reject"
+
+
+@pytest.mark.parametrize("text", ["The weathercock on the church spun all night.", "Fit a new stopcock under the sink.", "A ballcock sticks in the cistern."])
+def test_compounds_of_a_word_whose_compounds_are_innocent_pass(engine, text):
+    # rules/vulgarity.toml: `compounds = false` for "cock" (birds, valves, toys).
+    assert engine.evaluate(Comment(text=text)).action == "approve"
+
+
+def test_an_acronym_before_a_number_is_a_code(engine):
+    assert engine.evaluate(Comment(text="The wiring meets BS 7671.")).action == "approve"
+    assert engine.evaluate(Comment(text="What a load of BS.")).action == "reject"

@@ -30,6 +30,9 @@ class Term:
     clean_after: tuple[str, ...] = ()
     lowercase_only: bool = False
     names: bool = False
+    # A word that is not `inside`: whether it counts run together with English
+    # words ("dickmove", "smugprick"); false where its compounds are innocent.
+    compounds: bool = True
 
     @property
     def spellings(self) -> tuple[str, ...]:
@@ -98,6 +101,7 @@ def parse_terms(entries: object, source: str) -> tuple[Term, ...]:
                 clean_after=_words(entry, "clean_after", source, rule),
                 lowercase_only=_flag(entry, "lowercase_only", source, rule),
                 names=_flag(entry, "names", source, rule),
+                compounds=_flag(entry, "compounds", source, rule, default=True),
             )
         )
     return tuple(terms)
@@ -114,8 +118,8 @@ def _text(entry: dict, key: str, source: str, rule: str, required: bool = False)
     return value.strip()
 
 
-def _flag(entry: dict, key: str, source: str, rule: str) -> bool:
-    value = entry.get(key, False)
+def _flag(entry: dict, key: str, source: str, rule: str, default: bool = False) -> bool:
+    value = entry.get(key, default)
     if not isinstance(value, bool):
         raise RuleFileError(source, "must be true or false", rule=rule, field=key)
     return value

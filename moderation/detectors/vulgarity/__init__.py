@@ -38,6 +38,8 @@ class VulgarityDetector:
             term = match.term
             if match.near_miss:
                 rule, detail = "possible-mask", f"may be a misspelling of '{match.near_miss}' or the word '{term.word}'"
+            elif match.maybe_name:
+                rule, detail = "possible-mask", f"'{evidence}' holds the word '{term.word}' but is no English word: it may be a name or a word of another language"
             elif term.severity == "strong" and match.disguises:
                 rule, detail = "vulgar-disguised", f"the word '{term.word}', disguised by " + ", ".join(match.disguises)
             else:

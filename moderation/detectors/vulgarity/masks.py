@@ -61,6 +61,11 @@ class MaskReader:
                 spellings.setdefault(letters, term)
             for ending in _INFLECTIONS:
                 spellings.setdefault(letters_of(term.word) + ending, term)
+        # Plurals of the forms too ("motherf#ckers"), after every listed spelling.
+        for term in terms:
+            if term.masks != "never":
+                for form in term.forms:
+                    spellings.setdefault(letters_of(form) + ("es" if form.endswith(("s", "sh", "ch")) else "s"), term)
         self._spellings = spellings
         # A mask with more letters and symbols than the longest spelling (the
         # last run of symbols may be one too many) can hide none of them.

@@ -36,6 +36,7 @@ from ...rules.lexicon import Term, letters_of
 from ...rules.settings import word_list
 from .runs import Runs
 from .spans import Spans
+from .words import MIN_LEFT_OVER, InsideWords
 
 # Digits and symbols that stand in for letters (leetspeak), read the usual way.
 # They count only inside words that also have letters: "iPhone 11" stays clean.
@@ -69,12 +70,17 @@ class Match:
     end: int
     disguises: tuple[str, ...]
     near_miss: str = ""  # an allow-list word this one resembles ("Shite" ~ "shiite")
+    maybe_name: bool = False  # inside an unknown word that may be a name ("Shitanshu"): a moderator decides
 
 
 _REPEAT = re.compile(r"(.)\1+")
 _STRETCH = re.compile(r"(.)\1\1+")
 # Compiled once: a pattern string passed to re.sub is looked up in re's cache on every call.
 _AFTER_SENTENCE_END = re.compile(r"(?:^|[.!?:\"“]\s*)$")
+# An acronym followed by a number names a standard or a code.
+_NUMBER_AFTER = re.compile(r" ?[0-9]")
+# A title before a name ends in a full stop that ends no sentence.
+_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|Sr|Jr|Mx)\.\s+$")
 _CAPITALISED_BEFORE = re.compile(r"[A-Z][\w.]*\s+$")
 _CAPITALISED_AFTER = re.compile(r"\s+[A-Z][a-z]")
 _NOT_LETTER = re.compile(r"[^a-z]")
@@ -139,6 +145,7 @@ class Matcher:
         self._squeezed_index = squeezed
         self._squeezed_automaton = ahocorasick_rs.AhoCorasick(self._squeezed_keys)
         self._respellings = {letters_of(s) for t in terms for s in t.all_respellings}
+        self._inside = InsideWords(frozenset(self._keys))
         self._allow = {t.word: tuple(destretch(a.replace(" ", "")) for a in _allowed_words(t)) for t in terms}
         # Allowed words without double letters survive full squeezing ("scuuunthorpe").
         self._allow_unsqueezable = {word: tuple(a for a in allow if a == squeeze(a)) for word, allow in self._allow.items()}
@@ -271,6 +278,7 @@ class Matcher:
 
     def _judge(self, text: Text, words: Runs, start: int, end: int, term: Term, spelling: str, split: bool, whole_token: bool = False) -> Match | None:
         folded = text.folded
+        maybe_name = False
         if split:
             bounds = self._split_bounds(folded, start, end, term)
             if bounds is None:
@@ -301,8 +309,12 @@ class Matcher:
             rel_start, rel_end = start - token_start, end - token_start
             if whole_token:
                 rel_start, rel_end = 0, len(word)
-            elif not term.inside and not self._is_whole_word(text, token_start, start, word, rel_end, term.severity == "acronym"):
-                return None
+            elif not self._is_whole_word(text, token_start, start, word, rel_end, term.severity == "acronym"):
+                hashtag = token_start > 0 and folded[token_start - 1] == "#"
+                inside = self._inside_word(term, token, word, rel_start, rel_end, self._written_as_name(text, token_start, token_end), hashtag)
+                if inside is None:
+                    return None
+                maybe_name = inside == "name"
         if self._allowed(term, word, rel_start, rel_end):
             return None
         if whole_token:
@@ -311,12 +323,47 @@ class Matcher:
         written = text.original[first:last]
         if term.lowercase_only and not written.islower():
             return None
+        if term.severity == "acronym" and _NUMBER_AFTER.match(folded, end):
+            return None  # a standard or a code: "BS 7671"
         if self._clean_sense(folded, term, start, end) or self._is_name(text, term, first, last):
             return None
         disguises = self._disguises(written, folded[start:end], split, spelling)
         starts_sentence = _AFTER_SENTENCE_END.search(text.original[max(0, first - 3):first]) is not None
         near_miss = "" if starts_sentence else self._near_miss(term, written, word)
-        return Match(term, spelling, start, end, disguises, near_miss)
+        return Match(term, spelling, start, end, disguises, near_miss, maybe_name)
+
+    @staticmethod
+    def _written_as_name(text: Text, token_start: int, token_end: int) -> bool:
+        """Capitalised and not where a sentence starts: "Mr. Shitole" is, "Shitole." at the start is not known to be."""
+        first, last = text.span(token_start, token_end)
+        written = text.original[first:last]
+        if not (written[:1].isupper() and written[1:].islower()):
+            return False
+        before = text.original[max(0, first - 4):first]
+        return _AFTER_SENTENCE_END.search(before) is None or _TITLE_BEFORE.search(text.original[max(0, first - 6):first]) is not None
+
+    def _inside_word(self, term: Term, token: str, word: str, rel_start: int, rel_end: int, as_name: bool, hashtag: bool) -> str | None:
+        """A term found inside a longer word: "vulgar", "name" (a moderator decides) or None (innocent)."""
+        if not token.isalpha():
+            return "vulgar" if term.inside else None  # digits or symbols in it: a disguise, judged as before
+        prefix, rest = word[:rel_start], word[rel_end:]
+        if self._inside.is_compound(prefix, rest):
+            # "shitshow", "dickmove"; a non-inside term's compound that is a known
+            # word or written as a name ("peacock", "Glasscock") is a word.
+            if term.inside:
+                return "vulgar"
+            return "vulgar" if term.compounds and not as_name and not self._inside.is_known(word) else None
+        if not term.inside:
+            return None
+        if hashtag:
+            return "vulgar"  # "#fucktheHOA": a hashtag is words run together, not a name
+        if self.lookup(word) is not None or any(self.lookup(word[: -len(s)]) for s in _SUFFIXES if s and word.endswith(s)):
+            return "vulgar"  # the word stretched or respelled ("shitt", "fuckk")
+        if self._inside.is_ending(rest, word[rel_end - 1]) and not as_name:
+            return "vulgar"  # the vulgar word with an ending ("muthafuckin"), not a name
+        if self._inside.is_known(word):
+            return None  # "Matsushita", "Dikshit", "Phuket": a word or name English text uses
+        return "name" if len(prefix) + len(rest) >= MIN_LEFT_OVER else "vulgar"
 
     @staticmethod
     def _stand_ins_plausible(words: list[str]) -> bool:

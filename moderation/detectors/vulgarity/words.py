@@ -1,0 +1,97 @@
+"""English words and names by frequency, to judge a vulgar string found inside a longer word (issue #9).
+
+A strong word inside another word is one of three things. A vulgar compound
+("shitshow", "dickmove", "selfishassholes"): the rest of the word is made of
+English words and endings. An ordinary word or name that happens to contain
+it ("Matsushita", "Dikshit", "Phuket", "ashita"): the whole word is in a large
+frequency list of English as written (wordfreq, which holds the names and
+foreign words English text uses), and the rest is no English word. Or an
+unknown word: a name or a foreign word nobody listed, when enough of it is
+left over ("Shitanshu", "Kuntal") — a moderator decides those; or a typo or
+stretch of the vulgar word ("shitt"), which stays vulgar.
+
+The allow lists in the rules still come first: they name the innocent words
+that do look like compounds ("cocktail", "Scunthorpe"). The list
+(data/english_words.txt.gz, built by tools/build_english_words.py from
+wordfreq, CC BY-SA 4.0) is read the first time a word needs it.
+
+A known word or an unknown one with letters left over counts as innocent only
+if what follows the vulgar string is no mere ending ("muthafuckin" is "-in"
+on a vulgar word), or if it is written as a name: capitalised, not at the
+start of a sentence ("Priya Dikshit").
+"""
+
+from __future__ import annotations
+
+import gzip
+from functools import lru_cache
+from importlib import resources
+
+# Endings that turn a vulgar word into another vulgar word ("fuckery", "shitless").
+DERIVATIONS = frozenset({
+    "", "s", "es", "ed", "d", "er", "ers", "ing", "in", "y", "ie", "ies", "ish", "z",
+    "ery", "eries", "ness", "less", "ful", "fully", "ly", "ity", "ist", "ists", "tastic", "en", "est", "iest", "ier",
+})
+# Letters left over besides the vulgar string for an unknown word to be judged a possible name.
+MIN_LEFT_OVER = 2
+# How frequent an English word must be to count as a part of a compound, by its
+# length: short ones are often names or abbreviations ("ama", "chi", "ole").
+PART_TIER = {3: 1}  # 3 letters: Zipf >= 4; longer: >= 3 (tiers: Zipf >= 5, >= 4, >= 3)
+# Two-letter words make vulgar phrases run together ("fuckedup", "gofuckyourself",
+# "fuckit"); others ("al", "an") mostly end names ("Kuntal", "Phukan").
+TWO_LETTER_PARTS = frozenset({"up", "go", "me", "my", "it", "of", "on", "so", "oh", "ur", "yo", "ya", "to", "in", "no"})
+_TIERS = ("# below 5.0", "# below 4.0", "# below 3.0")
+
+
+@lru_cache(maxsize=1)
+def english_words() -> tuple[tuple[frozenset[str], ...], frozenset[str]]:
+    """((Zipf >= 5, >= 4, >= 3), Zipf >= 1.5): each tier holds the ones above it."""
+    data = resources.files("moderation").joinpath("data/english_words.txt.gz").read_bytes()
+    lines = gzip.decompress(data).decode("ascii").split("\n")
+    cuts = [lines.index(marker) for marker in _TIERS]
+    tiers, words = [], set()
+    for begin, end in zip([0] + [c + 1 for c in cuts], cuts):
+        words.update(line for line in lines[begin:end] if line and not line.startswith("#"))
+        tiers.append(frozenset(words))
+    known = frozenset(words.union(line for line in lines[cuts[-1] + 1:] if line))
+    return tuple(tiers), known
+
+
+class InsideWords:
+    """Judges a lexicon word found inside a longer one; built once per lexicon."""
+
+    def __init__(self, spellings: frozenset[str]):
+        # Every lexicon spelling counts as a part of a compound ("dumbass" + "politicians").
+        self._spellings = spellings
+
+    def is_compound(self, prefix: str, rest: str) -> bool:
+        """Whether the letters around the vulgar string are English words, vulgar words and endings."""
+        if not prefix and rest in DERIVATIONS:
+            return bool(rest)
+        return self._parts(prefix, ending=False) and self._parts(rest, ending=True)
+
+    def is_known(self, word: str) -> bool:
+        """Whether `word` is an English word or a name English text uses (Zipf >= 1.5)."""
+        return word in english_words()[1]
+
+    @staticmethod
+    def is_ending(rest: str, last_letter: str) -> bool:
+        """Whether the letters after the vulgar string are an ending ("-in", "-ery"), its last consonant doubled or not ("-tiest")."""
+        return rest in DERIVATIONS or (rest[:1] == last_letter and rest[1:] in DERIVATIONS)
+
+    def _parts(self, letters: str, ending: bool) -> bool:
+        # Can `letters` be cut into words (and, in the rest of a word, endings:
+        # "fuck|ed|up", "shit|less")? Cut points reachable from the start.
+        if not letters:
+            return True
+        tiers = english_words()[0]
+        reachable = [True] + [False] * len(letters)
+        for at in range(len(letters)):
+            if not reachable[at]:
+                continue
+            for stop in range(at + 2, min(len(letters), at + 20) + 1):
+                part = letters[at:stop]
+                word = part in TWO_LETTER_PARTS if len(part) == 2 else part in tiers[PART_TIER.get(len(part), 2)] or part in self._spellings
+                if word or (ending and part in DERIVATIONS):
+                    reachable[stop] = True
+        return reachable[-1]
