@@ -33,12 +33,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...normalize import normalize
-from . import LABELS, MODEL_FILE, IncivilityModel, features, words
+from . import LABELS, MODEL_FILE, IncivilityModel, features, words, write_model
 
 MANIFEST = Path(__file__).with_name("sources.toml")
 DEFAULT_OUT = Path(__file__).with_name(MODEL_FILE)
 SEED = 0
-MAX_FEATURES = 60_000
+# 20,000 features: with 60,000 the dictionary lookups alone cost about 30 us more a comment
+# (the README has the dev figures of both).
+MAX_FEATURES = 20_000
 MIN_DF = 2
 # Precision every chosen threshold must keep on the pooled dev rows of the trained sources,
 # and the share of clean news comments (UCC dev) each label alone may flag: four labels
@@ -303,7 +305,7 @@ LOADERS = {
 
 def key_of(folded: str) -> str:
     """The identity of a text for dedupe and split: a hash of its words (case, accents, spacing and punctuation undone)."""
-    return hashlib.sha256(" ".join(words(folded)).encode()).hexdigest()
+    return hashlib.sha256(b" ".join(words(folded))).hexdigest()
 
 
 def split_of(key: str, use: str) -> str:
@@ -502,7 +504,10 @@ def flags(probabilities: dict[str, list[float]], thresholds: dict[str, float], n
 
 
 def annotated(source: Source) -> tuple[str, ...]:
-    """The labels a source annotates: its incivility is judged on these heads only."""
+    """The heads a source's incivility is judged on: every head where it labels incivility as a whole
+    (`uncivil`), else only the labels it annotates (EDOS: sexism, not incivility in general)."""
+    if any("uncivil" in r.labels for r in source.rows):
+        return LABELS
     return tuple(label for label in LABELS if any(label in r.labels for r in source.rows))
 
 
@@ -622,28 +627,26 @@ def _vocabulary(vectorizer) -> list[str]:
 # ---------------------------------------------------------------- export and speed
 
 
-def export(fitted: Fitted, thresholds: dict[str, float], out: Path, seed: int) -> dict:
-    """Write a word-feature model as JSON (gzip): vocabulary, idf, one weight list per label, biases, dev thresholds."""
+def export(fitted: Fitted, thresholds: dict[str, float], out: Path, seed: int) -> IncivilityModel:
+    """Write the word model (see `write_model`): vocabulary, idf times each label's weight, biases, dev thresholds."""
     vectorizer = fitted.vectorizer
     vocabulary = list(vectorizer.get_feature_names_out())
-    data = {
+    idf = vectorizer.idf_
+    columns = [fitted.heads[label].coef for label in LABELS]
+    rows = [(float(idf[i] * idf[i]), *(float(idf[i] * column[i]) for column in columns)) for i in range(len(vocabulary))]
+    header = {
         "version": f"incivility-{SHIPPED}-seed{seed}",
         "labels": list(LABELS),
         "sources_sha256": manifest_digest(),
         "thresholds": {label: round(t, 3) for label, t in thresholds.items()},
-        "vocabulary": vocabulary,
-        "idf": [round(float(v), 4) for v in vectorizer.idf_],
-        "weights": [[round(float(v), 4) for v in fitted.heads[label].coef] for label in LABELS],
-        "bias": [round(fitted.heads[label].intercept, 4) for label in LABELS],
+        "bias": [fitted.heads[label].intercept for label in LABELS],
     }
-    raw = json.dumps(data, separators=(",", ":")).encode()
-    out.write_bytes(gzip.compress(raw, compresslevel=9, mtime=0))
-    return data
+    write_model(out, header, vocabulary, rows)
+    return IncivilityModel.from_bytes(out.read_bytes())
 
 
-def check_export(data: dict, fitted: Fitted, rows: list[Row]) -> float:
-    """Largest difference between the pure-Python scorer and scikit-learn on these rows (rounding only)."""
-    model = IncivilityModel(data)
+def check_export(model: IncivilityModel, fitted: Fitted, rows: list[Row]) -> float:
+    """Largest difference between the pure-Python scorer and scikit-learn on these rows (float32 rounding only)."""
     p = fitted.probabilities([r.folded for r in rows])
     worst = 0.0
     for i, r in enumerate(rows):
@@ -676,12 +679,13 @@ def speed(model: IncivilityModel, texts: list[str], repeat: int = 3) -> tuple[fl
 
 def summary(sources: dict[str, Source]) -> list[str]:
     """Markdown rows: per source, rows kept per split, positives per label, rows dropped and why."""
-    lines = ["| source | use | train | dev | test | insult+ | threat+ | identity+ | uncivil+ | dropped |", "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| source | use | train | dev | test | insult+ | threat+ | identity_attack+ | uncivil+ | dropped |", "|---|---|---|---|---|---|---|---|---|---|"]
     for s in sources.values():
         split = Counter(r.split for r in s.rows)
-        positives = {label: sum(r.labels.get(label, 0) for r in s.rows) for label in LABELS}
-        annotated = {label: any(label in r.labels for r in s.rows) for label in LABELS}
-        cells = [f"{positives[label]:,}" if annotated[label] else "—" for label in LABELS]
+        every = (*LABELS, "uncivil")
+        positives = {label: sum(r.labels.get(label, 0) for r in s.rows) for label in every}
+        annotated = {label: any(label in r.labels for r in s.rows) for label in every}
+        cells = [f"{positives[label]:,}" if annotated[label] else "—" for label in every]
         dropped = ", ".join(f"{n:,} {why}" for why, n in s.dropped.items())
         lines.append(f"| {s.name} | {s.use} | {split['train']:,} | {split['dev']:,} | {split['test']:,} | {' | '.join(cells)} | {dropped} |")
     return lines
@@ -700,9 +704,8 @@ def run(mirror: Path, out: Path, seed: int = SEED, families=None, print_=print) 
     print_(f"\n## Shipped: {SHIPPED}; thresholds chosen on dev: " + ", ".join(f"{k}={v:.3f}" for k, v in thresholds.items()))
     print_("\n### dev at those thresholds\n")
     print_("\n".join(report_split(fitted, sources, "dev", thresholds)))
-    data = export(fitted, thresholds, out, seed)
-    worst = check_export(data, fitted, _rows(sources, "dev")[:2000])
-    model = IncivilityModel(data)
+    model = export(fitted, thresholds, out, seed)
+    worst = check_export(model, fitted, _rows(sources, "dev")[:2000])
     # The news comments here are short (UCC <= 250 characters); the timing uses Impermium's 300-800 character comments.
     texts = [r.text for r in sources["impermium"].rows if r.split == "dev" and 300 <= len(r.text) <= 800][:2000]
     score_us, explain_us = speed(model, texts)
