@@ -80,6 +80,11 @@ CIVIL = [
     "The governor's record on schools is a disaster, and voters will remember it.",
     "Can anyone explain why the bus lanes end at Main Street?",
     "We're gonna kill them on Sunday, the Celtics have no defence.",
+    # Known false positives of the shipped model (README, "What it gets wrong"): a group named
+    # in a neutral sentence, and 'stupid' at an idea, not a person.
+    pytest.param("Gay people have the right to marry.", marks=pytest.mark.xfail(strict=True, reason="identity_attack 0.85: the group's name alone weighs (README)")),
+    pytest.param("Women are running for council this year.", marks=pytest.mark.xfail(strict=True, reason="identity_attack 0.62: 'women are' weighs (README)")),
+    pytest.param("What a stupid idea.", marks=pytest.mark.xfail(strict=True, reason="insult 0.83: 'stupid' at an idea (README)")),
 ]
 
 
