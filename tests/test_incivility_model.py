@@ -83,7 +83,7 @@ CIVIL = [
     # Known false positives of the shipped model (README, "What it gets wrong"): a group named
     # in a neutral sentence, and 'stupid' at an idea, not a person.
     pytest.param("Gay people have the right to marry.", marks=pytest.mark.xfail(strict=True, reason="identity_attack 0.85: the group's name alone weighs (README)")),
-    pytest.param("Women are running for council this year.", marks=pytest.mark.xfail(strict=True, reason="identity_attack 0.62: 'women are' weighs (README)")),
+    "Women are running for council this year.",  # identity_attack 0.62, just under 0.632 (README)
     pytest.param("What a stupid idea.", marks=pytest.mark.xfail(strict=True, reason="insult 0.83: 'stupid' at an idea (README)")),
 ]
 
