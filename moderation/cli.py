@@ -51,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--misses", type=int, default=60, metavar="N", help="how many misses to list")
     evaluate.set_defaults(handler=run_eval)
 
+    train = commands.add_parser("train", help="train the incivility model from pinned data sets (needs the `train` extra)")
+    train.add_argument("--mirror", default="/work/.mirror", metavar="DIR", help="where the fetched snapshots are (DIR/<owner>+<name>/repo)")
+    train.add_argument("--out", metavar="FILE", help="where to write the model (default: the packaged model.json.gz)")
+    train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    train.set_defaults(handler=run_train)
+
     vocabulary = commands.add_parser("vocabulary", help="list better-profanity words the rules do not cover, for review")
     vocabulary.set_defaults(handler=run_vocabulary)
 
@@ -159,6 +165,23 @@ def run_eval(args: argparse.Namespace) -> int:
         baseline = profanity.contains_profanity
     report = evaluate_file(rows, engine.evaluate, read_article(args.article), baseline, args.baseline_sample)
     print(report.text(args.misses))
+    return 0
+
+
+def run_train(args: argparse.Namespace) -> int:
+    """`moderation train`: read the pinned sources, compare model families on dev, export the model, print test once."""
+    try:
+        import sklearn  # noqa: F401  (imported for its absence: train.py imports it where it fits)
+
+        from .detectors.incivility import train
+    except ImportError as error:  # scikit-learn is not a runtime dependency
+        print(f"moderation train: {error}; install the extra: pip install -e '.[train]'", file=sys.stderr)
+        return 2
+    try:
+        train.run(Path(args.mirror), Path(args.out) if args.out else train.DEFAULT_OUT, args.seed)
+    except train.SourceError as error:
+        print(f"moderation train: {error}", file=sys.stderr)
+        return 2
     return 0
 
 
