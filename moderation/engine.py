@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from pathlib import Path
 
+from .detectors.incivility import IncivilityDetector
 from .detectors.language import LanguageDetector
 from .detectors.phrases import PhraseDetector
 from .detectors.relevance import RelevanceDetector
@@ -37,6 +38,7 @@ class Engine:
         spam, spam_source = rules.section("spam")
         language, language_source = rules.section("language")
         relevance, relevance_source = rules.section("relevance")
+        incivility, incivility_source = rules.section("incivility")
         phrase_rules = [(rule.id, rule.detect) for rule in rules.rules.values() if rule.detect]
         # The pipeline, read in order (STYLE example 4). Every detector reads the
         # same folded text, so normalising comes first and happens once.
@@ -46,6 +48,8 @@ class Engine:
         self._detectors = (
             VulgarityDetector(rules.terms, vulgarity, vulgarity_source),
             PhraseDetector(civility.get("words", {}), phrase_rules, civility_source),
+            # The learned layer reads what the phrase rules may have missed.
+            IncivilityDetector(incivility, incivility_source),
             ShoutingDetector(shouting, shouting_source),
             SpamDetector(spam, spam_source),
             LanguageDetector(language, language_source),

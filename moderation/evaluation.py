@@ -14,7 +14,7 @@ from .model import Article, Comment, Decision
 VERDICTS = ("approve", "hold", "reject")
 # Categories that mean "vulgar" and "uncivil" in the civil_toxic_spans labels.
 VULGAR_CATEGORIES = frozenset({"vulgarity", "vulgar_acronym"})
-UNCIVIL_CATEGORIES = frozenset({"insult", "threat", "identity_attack", "name_calling", "mild_insult", "violent_rhetoric"})
+UNCIVIL_CATEGORIES = frozenset({"insult", "threat", "identity_attack", "name_calling", "mild_insult", "violent_rhetoric", "incivility"})
 
 
 @dataclass
