@@ -31,7 +31,6 @@ def whole_number(minimum: int, maximum: int | None = None):
             raise argparse.ArgumentTypeError(f"{value} is out of range: a whole number {bounds}")
         return value
 
-    parse.__name__ = "whole number"
     return parse
 
 

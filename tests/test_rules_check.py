@@ -6,7 +6,6 @@ import shutil
 
 import pytest
 
-from moderation import Engine
 from moderation.cli import SEED_ARTICLE, main, read_article
 from moderation.examples import check_examples
 from moderation.rules import default_rules_dir

@@ -166,3 +166,23 @@ def test_restart_keeps_the_secret_and_a_rotation_keeps_both_for_the_grace(tmp_pa
         time.sleep(max(0.0, expires - time.time()) + 0.2)
         assert signed_post(second.url, secret, "expired-old")[0] == 401
         assert signed_post(second.url, new, "after-grace-new")[0] == 200
+
+
+def test_callbacks_are_signed_with_every_active_secret_during_a_rotation(tmp_path, callback_platform, capsys, monkeypatch):
+    # A platform that still knows only the old secret, and one that has switched, both accept the callback.
+    monkeypatch.delenv("MODERATION_WEBHOOK_SECRET", raising=False)
+    monkeypatch.delenv("MODERATION_CALLBACK_SECRET", raising=False)
+    db = str(tmp_path / "m.db")
+    main(["init", "--db", db])
+    old = read_webhook_secrets(tmp_path)[0].secret
+    main(["secret", "rotate", "--db", db])
+    new = read_webhook_secrets(tmp_path)[0].secret
+    from webhook.store import ModeratorStore, Store
+
+    moderators = ModeratorStore(Store(db))
+    for platform in (callback_platform(old), callback_platform(new)):
+        with moderators.store.transaction() as connection:
+            moderators.enqueue(connection, "decision", {"comment_id": "c1", "action": "approve"}, "2000-01-01T00:00:00+00:00")
+        assert main(["deliver", "--once", "--db", db, "--url", platform.url]) == 0
+        assert "delivered 1, failed 0" in capsys.readouterr().out
+        assert platform.received[0]["data"]["comment_id"] == "c1"

@@ -261,11 +261,8 @@ def run_backup(args: argparse.Namespace) -> int:
 def run_deliver(args: argparse.Namespace) -> int:
     """`moderation deliver`: post due callbacks, retrying with backoff; loops unless --once."""
     config = config_from_environment()
-    secret = config["MODERATION_CALLBACK_SECRET"] if os.environ.get("MODERATION_CALLBACK_SECRET") or config["MODERATION_WEBHOOK_SECRETS"] else None
-    if secret is None:
-        # The instance's webhook secrets, as the service uses them.
-        ring = SecretRing(_instance(args) / WEBHOOK_SECRETS_FILE)
-        secret = ring if len(ring) else None
+    # As `serve` signs them: the callback secret if set, else every webhook secret accepted now (the environment's, or the instance's file).
+    secret = os.environ.get("MODERATION_CALLBACK_SECRET") or config["MODERATION_WEBHOOK_SECRETS"] or SecretRing(_instance(args) / WEBHOOK_SECRETS_FILE)
     if not args.url or not secret:
         print("moderation: set --url (or MODERATION_CALLBACK_URL) and a secret: MODERATION_CALLBACK_SECRET, MODERATION_WEBHOOK_SECRET "
               "or the instance's file (`moderation init`)", file=sys.stderr)
