@@ -1,22 +1,73 @@
-"""The `moderation` command: check comments, evaluate on labeled data, and (with the webhook) serve."""
+"""The `moderation` command: check comments, evaluate on labeled data, check a rules folder, and (with the webhook) serve."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from .engine import Engine
 from .errors import ModerationError
 from .evaluation import evaluate_file, read_jsonl
+from .examples import check_examples
 from .model import Article, Comment, Decision
+
+# The article the rules' examples are written under (tests/test_rule_examples.py reads the same one).
+SEED_ARTICLE = Path(__file__).resolve().parent.parent / "seeds" / "article.txt"
+
+
+def whole_number(minimum: int, maximum: int | None = None):
+    """An argparse type: a whole number from `minimum` (to `maximum`), else a usage error naming the range."""
+    bounds = f"from {minimum} to {maximum}" if maximum is not None else f"{minimum} or more"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum or (maximum is not None and value > maximum):
+            raise argparse.ArgumentTypeError(f"{value} is out of range: a whole number {bounds}")
+        return value
+
+    return parse
+
+
+def non_negative_number(text: str) -> float:
+    """An argparse type: a number, 0 or more (fractions allowed)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text} is out of range: a number, 0 or more")
+    return value
+
+
+def text_value(text: str) -> str:
+    """An argparse type: text that is not empty."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return text
+
+
+def _remember_parsers(parser: argparse.ArgumentParser) -> None:
+    """Let each (sub)command's parser report its own usage errors: the innermost one named runs last and wins."""
+    parser.set_defaults(command_parser=parser)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                _remember_parsers(sub)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `moderation` console script."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # Reported by the command they were given to, with its usage (exit 2), never ignored.
+        args.command_parser.error(f"unexpected arguments: {' '.join(extra)}")
     if not hasattr(args, "handler"):
         parser.print_help()
         return 2
@@ -46,9 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="score the engine on a labeled JSONL file, beside better-profanity")
     evaluate.add_argument("file", help="labeled JSONL (seed-comments or civil_toxic_spans format)")
     evaluate.add_argument("--article", metavar="FILE", help="article text file the comments are under")
-    evaluate.add_argument("--baseline-sample", type=int, default=300, metavar="N", help="rows scored by better-profanity (slow: ~150 ms each); 0 = all")
+    evaluate.add_argument("--baseline-sample", type=whole_number(0), default=300, metavar="N",
+                          help="rows scored by better-profanity (slow: ~150 ms each); 0 = all")
     evaluate.add_argument("--no-baseline", action="store_true", help="skip better-profanity")
-    evaluate.add_argument("--misses", type=int, default=60, metavar="N", help="how many misses to list")
+    evaluate.add_argument("--misses", type=whole_number(0), default=60, metavar="N", help="how many misses to list")
     evaluate.set_defaults(handler=run_eval)
 
     train = commands.add_parser("train", help="train the incivility model from pinned data sets (needs the `train` extra)")
@@ -60,12 +112,21 @@ def build_parser() -> argparse.ArgumentParser:
     vocabulary = commands.add_parser("vocabulary", help="list better-profanity words the rules do not cover, for review")
     vocabulary.set_defaults(handler=run_vocabulary)
 
+    rules = commands.add_parser("rules", help="work with a rules folder")
+    rules_commands = rules.add_subparsers(title="rules commands")
+    rules_check = rules_commands.add_parser("check", help="validate a rules folder and run every rule's examples through the engine")
+    rules_check.add_argument("folder", nargs="?", metavar="DIR", help="the rules folder (default: --rules, $MODERATION_RULES or the project's rules/)")
+    rules_check.add_argument("--article", metavar="FILE", help=f"article the examples are under (default: {SEED_ARTICLE.relative_to(SEED_ARTICLE.parents[1])})")
+    rules_check.set_defaults(handler=run_rules_check)
+    rules.set_defaults(handler=lambda args: rules.print_help() or 2)
+
     try:
         from webhook.cli import register
     except ImportError:  # the engine works without the service installed
         register = None
     if register is not None:
         register(commands)
+    _remember_parsers(parser)
     return parser
 
 
@@ -79,13 +140,17 @@ def read_article(path: str | None) -> Article | None:
 
 def run_check(args: argparse.Namespace) -> int:
     """`moderation check`: one comment from the command line, or JSON lines from stdin."""
+    if args.jsonl and args.text is not None:
+        # Either would be ignored, and --jsonl waits on stdin: a silent wait.
+        args.command_parser.error("give the comment text or --jsonl, not both")
+    if args.text is None and not args.jsonl:
+        args.command_parser.error("give the comment text, or --jsonl to read JSON lines on stdin")
+    if args.readable and not args.jsonl:
+        args.command_parser.error("--readable goes with --jsonl")
     engine = Engine.from_directory(args.rules)
     article = read_article(args.article)
     if args.jsonl:
         return _check_lines(engine, article, sys.stdin, sys.stdout, readable=args.readable)
-    if args.text is None:
-        print("moderation check: give the comment text, or --jsonl to read JSON lines on stdin", file=sys.stderr)
-        return 2
     decision = engine.evaluate(Comment(text=args.text, article=article))
     print(describe(args.text, decision, color=sys.stdout.isatty()))
     return 0
@@ -194,6 +259,26 @@ def run_vocabulary(args: argparse.Namespace) -> int:
     missing = uncovered_words(engine.evaluate, words)
     print(f"# {len(words) - len(missing)} of {len(words)} better-profanity entries are covered by the rules; review these:")
     print("\n".join(missing))
+    return 0
+
+
+def run_rules_check(args: argparse.Namespace) -> int:
+    """`moderation rules check [DIR]`: load the folder, then every rule's examples through the whole engine; exit 1 on any failure."""
+    folder = args.folder or args.rules or os.environ.get("MODERATION_RULES") or None
+    try:
+        engine = Engine.from_directory(folder)
+    except ModerationError as error:
+        print(f"moderation rules check: {error}", file=sys.stderr)
+        return 1
+    article = read_article(args.article or (str(SEED_ARTICLE) if SEED_ARTICLE.exists() else None))
+    run, failures = check_examples(engine, article)
+    for failure in failures:
+        print(failure.describe())
+    where = engine.rules.directory
+    if failures:
+        print(f"{where}: {len(failures)} failures over {run} examples (rules version {engine.rules_version})", file=sys.stderr)
+        return 1
+    print(f"{where}: {len(engine.rules.rules)} rules, {run} examples, all as expected (rules version {engine.rules_version})")
     return 0
 
 

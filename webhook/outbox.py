@@ -7,6 +7,7 @@ import json
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 
 from .ingest import iso
@@ -21,8 +22,13 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=5 * 2 ** attempts), MAX_BACKOFF)
 
 
-def deliver_due(moderators: ModeratorStore, url: str, secret: str, now: datetime, timeout: float = 5.0) -> tuple[int, int]:
-    """Post every due callback once; returns (delivered, failed). Failures wait and are retried later."""
+def deliver_due(moderators: ModeratorStore, url: str, secret: str | Sequence[str], now: datetime, timeout: float = 5.0) -> tuple[int, int]:
+    """Post every due callback once; returns (delivered, failed). Failures wait and are retried later.
+
+    `secret` may be several (the webhook secrets during a rotation, read afresh
+    each round): each signs, and the platform checks whichever it knows.
+    """
+    secrets = [secret] if isinstance(secret, str) else list(secret)
     delivered = failed = 0
     for entry in moderators.due_callbacks(iso(now)):
         body = json.dumps({"type": entry["event"], "data": json.loads(entry["payload"])}).encode()
@@ -33,7 +39,7 @@ def deliver_due(moderators: ModeratorStore, url: str, secret: str, now: datetime
             "Content-Type": "application/json",
             "webhook-id": message_id,
             "webhook-timestamp": str(timestamp),
-            "webhook-signature": sign(secret, message_id, timestamp, body),
+            "webhook-signature": " ".join(sign(key, message_id, timestamp, body) for key in secrets),
         })
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -52,7 +58,7 @@ def deliver_due(moderators: ModeratorStore, url: str, secret: str, now: datetime
     return delivered, failed
 
 
-def deliver_forever(moderators: ModeratorStore, url: str, secret: str, stop: threading.Event, every: float = 1.0, say=print) -> None:
+def deliver_forever(moderators: ModeratorStore, url: str, secret: str | Sequence[str], stop: threading.Event, every: float = 1.0, say=print) -> None:
     """Deliver due callbacks every `every` seconds until `stop` is set."""
     while not stop.is_set():
         try:

@@ -16,6 +16,10 @@ class CallbackOutbox:
             (event, json.dumps(payload), now, now),
         )
 
+    def waiting_callbacks(self) -> int:
+        """How many callbacks wait for the platform (not yet delivered), read off the outbox's index."""
+        return self.store.connection.execute("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL").fetchone()[0]
+
     def due_callbacks(self, now: str, limit: int = 50) -> list[sqlite3.Row]:
         """Outbox entries not yet delivered whose next attempt is due."""
         return self.store.connection.execute(

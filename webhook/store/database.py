@@ -140,6 +140,55 @@ class Database:
                     # checkpoint tries again, and the answer must not become an error.
                     pass
 
+    def check_writable(self) -> None:
+        """Raise what would stop a write now (read-only, locked past the busy timeout …): BEGIN IMMEDIATE, then ROLLBACK, nothing written."""
+        self._lock_writers()
+        try:
+            connection = self.connection
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("ROLLBACK")
+        finally:
+            self._unlock_writers()
+
+    def backup(self, target: str) -> dict[str, int]:
+        """Copy the database as it is at one moment into `target` (0600) while writes go on; returns the copy's row counts.
+
+        SQLite's online backup API copies every page in one step inside one
+        read transaction: in WAL mode the other workers keep writing, and the
+        copy is what was committed when the step began. It is written beside
+        `target` and renamed into place only once it checks out, as a single
+        file in rollback-journal mode (no -wal to carry along).
+        """
+        if self.path == ":memory:":
+            raise ValueError("an in-memory database has nothing to back up")
+        if os.path.exists(target) and os.path.samefile(target, self.path):
+            raise ValueError(f"{target} is the database itself: back up into another file")
+        partial = target + ".partial"
+        if os.path.exists(partial):
+            os.unlink(partial)
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        copy = sqlite3.connect(partial, isolation_level=None)
+        try:
+            self.connection.backup(copy)
+            copy.execute("PRAGMA journal_mode=DELETE")
+            problem = copy.execute("PRAGMA quick_check").fetchone()[0]
+            if problem != "ok":
+                raise sqlite3.DatabaseError(f"the copy failed its check: {problem}")
+            counts = {table: copy.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: S608 (fixed names)
+                      for table in ("comments", "decisions", "moderators", "outbox")}
+        except BaseException:
+            copy.close()
+            os.unlink(partial)
+            raise
+        copy.close()
+        descriptor = os.open(partial, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+        os.replace(partial, target)
+        return counts
+
     def is_empty(self) -> bool:
         """Whether no comment was ever stored (a fresh database to seed)."""
         return self.connection.execute("SELECT 1 FROM comments LIMIT 1").fetchone() is None
