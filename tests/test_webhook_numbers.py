@@ -93,7 +93,7 @@ def test_numbers_page_needs_sign_in_and_shows_the_share_overturned(app):
     client.post("/sign-in", data={"name": "maria", "password": "correct horse", "csrf": csrf})
     html = client.get("/numbers?days=7").get_data(as_text=True)
     assert "<strong>7 days</strong>" in html
-    assert re.search(r"<td>name-calling</td>.*?100% of 2", html, re.S)
+    assert re.search(r'data-rule="name-calling">Name calling</span></td>.*?100% of 2', html, re.S)
     assert client.get("/numbers?days=0").status_code == 422
     assert client.get("/numbers?days=week").status_code == 422
 
