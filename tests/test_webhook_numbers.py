@@ -116,3 +116,10 @@ def test_a_comment_an_undo_put_back_in_the_queue_is_waiting_again(app):
     figures = numbers(app)
     assert rule(figures, "name-calling")["waiting"] == 1 and figures["queue"]["held"] == 1
     assert rule(figures, "name-calling")["moderators_approved"] == 0  # the moderator's last word is the undo
+
+
+# "²" passes str.isdigit but not int(): /numbers?days=² was a 500.
+def test_a_period_in_superscript_digits_is_refused(app):
+    page = app.test_client()
+    token = issue_token(app.extensions["moderation.moderators"], "maria", "2026-01-01T00:00:00")
+    assert page.get("/v1/numbers?days=²", headers={"Authorization": f"Bearer {token}"}).status_code == 422
