@@ -12,7 +12,7 @@ from webhook import create_app
 from webhook.accounts import issue_token
 from webhook.ingest import ingest, iso
 from webhook.payload import comment_from_json
-from webhook.review import review
+from webhook.review import review, undo
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 ARTICLE = {"id": "a", "title": "Iran's militias in Iraq", "text": "Militias backed by Iran lead the fight in Diyala, and Badr commanders run the army there."}
@@ -93,7 +93,7 @@ def test_numbers_page_needs_sign_in_and_shows_the_share_overturned(app):
     client.post("/sign-in", data={"name": "maria", "password": "correct horse", "csrf": csrf})
     html = client.get("/numbers?days=7").get_data(as_text=True)
     assert "<strong>7 days</strong>" in html
-    assert re.search(r"<td>name-calling</td>.*?100% of 2", html, re.S)
+    assert re.search(r'data-rule="name-calling">Name calling</span></td>.*?100% of 2', html, re.S)
     assert client.get("/numbers?days=0").status_code == 422
     assert client.get("/numbers?days=week").status_code == 422
 
@@ -105,3 +105,21 @@ def test_numbers_as_json_for_tools_need_a_token(app):
     token = issue_token(app.extensions["moderation.moderators"], "maria", "2026-01-01T00:00:00")
     body = client.get("/v1/numbers?days=7", headers={"Authorization": f"Bearer {token}"}).get_json()
     assert body["days"] == 7 and body["engine"]["reject"] == 1 and rule(body, "vulgar-word")["caught"] == 1
+
+
+def test_a_comment_an_undo_put_back_in_the_queue_is_waiting_again(app):
+    post(app, "h1", HELD)
+    moderators = app.extensions["moderation.moderators"]
+    approval = review(moderators, ["h1"], "approve", "maria", NOW)[0]
+    assert rule(numbers(app), "name-calling")["waiting"] == 0
+    undo(moderators, [approval.id], "maria", NOW)
+    figures = numbers(app)
+    assert rule(figures, "name-calling")["waiting"] == 1 and figures["queue"]["held"] == 1
+    assert rule(figures, "name-calling")["moderators_approved"] == 0  # the moderator's last word is the undo
+
+
+# "²" passes str.isdigit but not int(): /numbers?days=² was a 500.
+def test_a_period_in_superscript_digits_is_refused(app):
+    page = app.test_client()
+    token = issue_token(app.extensions["moderation.moderators"], "maria", "2026-01-01T00:00:00")
+    assert page.get("/v1/numbers?days=²", headers={"Authorization": f"Bearer {token}"}).status_code == 422

@@ -1,11 +1,15 @@
-"""The moderators' side in a browser (blueprint `review`): sign-in, the queue, author pages, the audit log.
+"""The moderators' side in a browser (blueprint `review`): sign-in, the queue, author and comment pages, the audit log.
 
 Comment text is untrusted: templates autoescape it, and evidence is highlighted
-by escaping each segment and wrapping only the spans in <mark>.
+by escaping each segment and wrapping only the spans in <mark>. Names and ids
+are shown in <bdi>, so a right-to-left override cannot turn the page around.
+After a decision the page says what was done, with an undo, and goes back to
+where the moderator was: the next comment, by an anchor (issue #10).
 """
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from urllib.parse import urlsplit
 
@@ -15,9 +19,9 @@ from markupsafe import Markup, escape
 
 from .accounts import sign_in as check_sign_in
 from .clock import app_now
-from .errors import CsrfError, FieldError
+from .errors import CsrfError, FieldError, NotFoundError
 from .ingest import iso
-from .review import PERIODS, period_start
+from .review import PERIODS, UNDOABLE, period_start, undo
 from .review import review as decide
 
 review = Blueprint("review", __name__, template_folder="templates")
@@ -47,6 +51,64 @@ def highlight(text: str, reasons: list) -> Markup:
     return Markup("").join(out)
 
 
+# Reasons the service gives itself (not rules in rules/), by the name a moderator reads.
+SERVICE_REASONS = {
+    "moderator-approve": "Approved by a moderator",
+    "moderator-reject": "Rejected by a moderator",
+    "moderator-ban": "Rejected and banned by a moderator",
+    "moderator-undo": "Undone by a moderator",
+    "author_banned": "Author banned",
+    "new-author": "New author",
+}
+# What each verdict and action reads as, after a name: "maria approved", "held by the engine".
+VERDICT_WORDS = {"approve": "approved", "hold": "held", "reject": "rejected"}
+ACTION_WORDS = {"approve": "approved", "reject": "rejected", "ban": "rejected and banned", "unban": "lifted the ban on", "undo": "undid a decision on"}
+# Authors named in a confirmation before "and N others".
+NAMES_SHOWN = 3
+AUDIT_PAGE = 100
+
+
+@review.app_template_filter("rule_name")
+def rule_name(rule_id: str) -> str:
+    """A rule's readable name ("name-calling" reads "Name calling"); the id stays in the page as a data attribute."""
+    if rule_id in SERVICE_REASONS:
+        return SERVICE_REASONS[rule_id]
+    words = str(rule_id).replace("-", " ").replace("_", " ").strip()
+    return (words[:1].upper() + words[1:]) or str(rule_id)
+
+
+@review.app_template_filter("anchor")
+def anchor(comment_id: str) -> str:
+    """The element id of a comment on a page: from a hash, since platform ids may hold any character."""
+    return "c-" + hashlib.sha256(str(comment_id).encode()).hexdigest()[:12]
+
+
+@review.app_template_filter("decider")
+def decider(decided_by: str) -> str:
+    """Who decided, as a moderator reads it: "the engine", or the moderator's name."""
+    return "the engine" if decided_by == "engine" else str(decided_by).removeprefix("moderator:")
+
+
+@review.app_template_filter("when")
+def when(stamp: str | None) -> str:
+    """A stored UTC time to the minute, as "2026-11-23 12:00"."""
+    return (stamp or "")[:16].replace("T", " ")
+
+
+@review.app_template_filter("moderator_note")
+def moderator_note(decision: dict) -> str:
+    """What a moderator wrote with a decision (or what an undo did); empty for the default words and the engine."""
+    if decision.get("decided_by") == "engine":
+        return ""
+    for reason in decision.get("reasons") or []:
+        if reason.get("rule") in UNDOABLE:
+            default = f"A moderator chose to {UNDOABLE[reason['rule']]}."
+            return "" if reason.get("explanation") == default else reason.get("explanation", "")
+        if reason.get("rule") == "moderator-undo":
+            return reason.get("explanation", "")
+    return ""
+
+
 def _csrf_token() -> str:
     if "csrf" not in session:
         session["csrf"] = secrets.token_urlsafe(32)
@@ -66,6 +128,72 @@ def protect():
         sent = request.form.get("csrf", "")
         if not sent or not secrets.compare_digest(sent.encode(), session.get("csrf", "").encode()):
             raise CsrfError("the form's CSRF token is missing or stale; reload the page")
+
+
+@review.context_processor
+def page_context() -> dict:
+    """Every page's CSRF token, and the confirmation of the last decision, shown once."""
+    return {"csrf": _csrf_token(), "done": session.pop("done", None)}
+
+
+def _names(author_ids: list[str]) -> list[tuple[str, str]]:
+    """Authors as confirmation parts: up to three names (each shown in <bdi>), then how many more."""
+    ids = list(dict.fromkeys(author_ids))
+    names = current_app.extensions["moderation.moderators"].display_names(ids[:NAMES_SHOWN])
+    parts: list[tuple[str, str]] = []
+    for i, author_id in enumerate(ids[:NAMES_SHOWN]):
+        if i:
+            parts.append(("text", " and " if i == len(ids) - 1 else ", "))
+        parts.append(("name", names[author_id] or author_id))
+    if len(ids) > NAMES_SHOWN:
+        more = len(ids) - NAMES_SHOWN
+        parts.append(("text", f" and {more} other{'s' if more > 1 else ''}"))
+    return parts
+
+
+def _whole(value: str) -> bool:
+    """Whether a form value is a whole number in ASCII digits ("²" is a digit to str.isdigit, not to int)."""
+    return value.isascii() and value.isdigit()
+
+
+def _comments(count: int) -> str:
+    return f"{count} comment{'s' if count != 1 else ''}"
+
+
+def _confirm_decision(action: str, decisions: list, comment_ids: list[str]) -> None:
+    """Remember what a decision did, for the next page to say once, with the decision ids an undo reverses."""
+    moderators = current_app.extensions["moderation.moderators"]
+    authors = [moderators.comment(d.comment_id)["author_id"] for d in decisions]
+    if action == "unban":
+        parts = [("text", "Lifted the ban on ")] + _names([moderators.comment(c)["author_id"] for c in dict.fromkeys(comment_ids)])
+    elif action == "ban":
+        banned = [a for a, d in zip(authors, decisions) if d.reasons[0].get("ban_id") is not None]
+        already = [a for a in authors if a not in banned]
+        parts = [("text", f"Rejected {_comments(len(decisions))}")]
+        if banned:
+            parts += [("text", " and banned ")] + _names(banned)
+        if already:
+            parts += [("text", " by " if not banned else "; already banned: ")] + _names(already) + ([("text", " (already banned)")] if not banned else [])
+    else:
+        parts = [("text", f"{VERDICT_WORDS[action].capitalize()} {_comments(len(decisions))} by ")] + _names(authors)
+    session["done"] = {"parts": parts, "undo": [d.id for d in decisions] if action in ("approve", "reject", "ban") else []}
+
+
+def _following(shown: list[str], decided: list[str]) -> str | None:
+    """The comment to go on with after deciding some of those shown: the next one below the last decided, else the nearest above."""
+    gone = set(decided)
+    positions = [i for i, comment_id in enumerate(shown) if comment_id in gone]
+    if not positions:
+        return None
+    below = [c for c in shown[positions[-1] + 1:] if c not in gone]
+    above = [c for c in shown[:positions[-1]] if c not in gone]
+    return below[0] if below else (above[-1] if above else None)
+
+
+def _back_to(target: str | None, comment_id: str | None) -> str:
+    """The same-site page to go back to, at the comment the moderator goes on with (an anchor works without JavaScript)."""
+    back = _same_site(target, url_for("review.queue")).partition("#")[0]
+    return back + "#" + anchor(comment_id) if comment_id else back
 
 
 def _same_site(target: str | None, default: str) -> str:
@@ -129,27 +257,62 @@ def queue():
 
 @review.post("/decide")
 def decide_selected():
-    """Approve, reject or ban one comment or a selection (bulk)."""
+    """Approve, reject or ban one comment or a selection (bulk); back to the page, at the comment that follows."""
     days = request.form.get("ban_days", "").strip()
-    if days and (not days.isdigit() or not 1 <= int(days) <= 36_500):
+    if days and (not _whole(days) or not 1 <= int(days) <= 36_500):
         raise FieldError("must be a whole number of days, from 1 to 36500 (empty: until lifted)", field="ban_days")
     engine = current_app.extensions["moderation.engine"]
+    comment_ids, action = request.form.getlist("comment_id"), request.form.get("action", "")
     # A selection is decided all or nothing, in one transaction.
-    decide(current_app.extensions["moderation.moderators"], request.form.getlist("comment_id"), request.form.get("action", ""),
-           g.signed_in, app_now(), request.form.get("note", "").strip()[:2_000], int(days) if days else engine.author_policy.ban_days,
-           engine.rules_version)
-    return redirect(_same_site(request.form.get("back"), url_for("review.queue")))
+    decisions = decide(current_app.extensions["moderation.moderators"], comment_ids, action,
+                       g.signed_in, app_now(), request.form.get("note", "").strip()[:2_000], int(days) if days else engine.author_policy.ban_days,
+                       engine.rules_version)
+    _confirm_decision(action, decisions, comment_ids)
+    # One comment's form names the comment after it; the bulk form lists every comment shown, in order.
+    following = _following(request.form.getlist("shown"), comment_ids) or request.form.get("next") or None
+    return redirect(_back_to(request.form.get("back"), following))
 
 
-@review.get("/authors/<author_id>")
+@review.post("/undo")
+def undo_decisions():
+    """Undo the decisions just made: a new decision restores each comment, a ban they made is lifted; back at the first comment."""
+    sent = request.form.getlist("decision_id")
+    if not sent or not all(_whole(value) and len(value) < 19 for value in sent):
+        raise FieldError("must name the decisions to undo by their numbers", field="decision_id")
+    undone = undo(current_app.extensions["moderation.moderators"], [int(value) for value in sent], g.signed_in, app_now())
+    states = sorted({VERDICT_WORDS[u.decision.action] for u in undone})
+    parts = [("text", f"Undone: {_comments(len(undone))} by ")] + _names([u.author_id for u in undone])
+    parts.append(("text", f" {'is' if len(undone) == 1 else 'are'} {' or '.join(states)} again"))
+    lifted = [u.author_id for u in undone if u.ban_lifted]
+    if lifted:
+        parts += [("text", "; lifted the ban on ")] + _names(lifted)
+    session["done"] = {"parts": parts, "undo": []}
+    return redirect(_back_to(request.form.get("back"), undone[0].decision.comment_id))
+
+
+@review.get("/authors/<path:author_id>")
 def author(author_id: str):
-    """An author's history: counts, bans and every comment with its latest decision."""
+    """An author's history: counts, bans and every comment with why it was held or rejected and who decided."""
     moderators = current_app.extensions["moderation.moderators"]
     summary = moderators.author_summary(author_id, iso(app_now()))
     comments = moderators.author_comments(author_id)
     for comment in comments:
-        comment["highlighted"] = highlight(comment["body"], comment["reasons"])
-    return render_template("author.html", summary=summary, comments=comments, csrf=_csrf_token())
+        comment["highlighted"] = highlight(comment["body"], comment["engine_reasons"])
+    return render_template("author.html", summary=summary, comments=comments)
+
+
+@review.get("/comments/<path:comment_id>")
+def comment(comment_id: str):
+    """One comment: every revision with its evidence, each decision with who made it and why, the bans it led to."""
+    moderators = current_app.extensions["moderation.moderators"]
+    record = moderators.comment_record(comment_id)
+    if record is None:
+        raise NotFoundError(f"no comment {comment_id}")
+    for revision in record["revisions"]:
+        revision["highlighted"] = highlight(revision["body"], revision["engine_reasons"])
+    latest = record["revisions"][0]
+    author = moderators.author_summary(latest["author_id"], iso(app_now()))
+    return render_template("comment.html", comment=latest, revisions=record["revisions"], bans=record["bans"], author=author)
 
 
 @review.get("/numbers")
@@ -163,8 +326,22 @@ def numbers():
 
 @review.get("/audit")
 def audit():
-    """Every moderator action, newest first."""
-    return render_template("audit.html", entries=current_app.extensions["moderation.moderators"].audit(), csrf=_csrf_token())
+    """Every moderator action and every ban the engine made, newest first, each with its comment, author and rules."""
+    before = None
+    if request.args.get("before"):
+        at, _, rest = request.args["before"].partition("|")
+        kind, _, entry_id = rest.partition("|")
+        if not at or kind not in ("engine", "moderator") or not _whole(entry_id) or len(entry_id) > 18:
+            raise FieldError("must be an entry's time|kind|id, as the page's link gives it", field="before")
+        before = (at, kind, int(entry_id))
+    entries = current_app.extensions["moderation.moderators"].audit_timeline(AUDIT_PAGE, before)
+    for entry in entries:
+        entry["highlighted"] = highlight(entry["body"], entry["engine_reasons"]) if entry["body"] is not None else None
+    older = None
+    if len(entries) == AUDIT_PAGE:
+        last = entries[-1]
+        older = url_for("review.audit", before=f"{last['created_at']}|{last['kind']}|{last['id']}")
+    return render_template("audit.html", entries=entries, older=older, action_words=ACTION_WORDS)
 
 
 class PagesSessionInterface(SecureCookieSessionInterface):

@@ -87,6 +87,20 @@ class CommentRecords:
             ).fetchone()
         return _decision(row) if row else None
 
+    def find_decision(self, decision_id: int, db: sqlite3.Connection | None = None) -> StoredDecision | None:
+        """One decision by its row id, or None."""
+        row = (db or self.connection).execute("SELECT * FROM decisions WHERE id = ?", (decision_id,)).fetchone()
+        return _decision(row) if row else None
+
+    def decisions_around(self, decision: StoredDecision, db: sqlite3.Connection | None = None) -> tuple[StoredDecision | None, bool]:
+        """The decision just before `decision` on its comment (what it replaced), and whether `decision` is still the newest."""
+        connection = db or self.connection
+        before = connection.execute(
+            "SELECT * FROM decisions WHERE comment_id = ? AND id < ? ORDER BY id DESC LIMIT 1", (decision.comment_id, decision.id)
+        ).fetchone()
+        newest = connection.execute("SELECT MAX(id) FROM decisions WHERE comment_id = ?", (decision.comment_id,)).fetchone()[0]
+        return (_decision(before) if before else None), newest == decision.id
+
     def history(self, comment_id: str) -> list[StoredDecision]:
         """Every decision on a comment, oldest first: the history reads top to bottom."""
         rows = self.connection.execute("SELECT * FROM decisions WHERE comment_id = ? ORDER BY id", (comment_id,)).fetchall()

@@ -26,11 +26,14 @@ class Numbers:
                 "SELECT rule, COUNT(*) AS caught, TOTAL(engine_action = 'approve') AS approved_by_engine, "
                 "TOTAL(engine_action = 'hold') AS held_by_engine, TOTAL(engine_action = 'reject') AS rejected_by_engine, "
                 "TOTAL(moderator_action = 'approve') AS moderators_approved, TOTAL(moderator_action = 'reject') AS moderators_rejected, "
-                "TOTAL(engine_action = 'hold' AND moderator_action IS NULL AND latest) AS waiting "
+                "TOTAL(engine_action = 'hold' AND held_now) AS waiting "
                 "FROM (SELECT DISTINCT d.id, json_extract(r.value, '$.rule') AS rule, d.action AS engine_action, "
                 "(SELECT x.action FROM decisions x WHERE x.comment_id = d.comment_id AND x.revision = d.revision "
                 "AND x.id > d.id AND x.decided_by LIKE 'moderator:%' ORDER BY x.id DESC LIMIT 1) AS moderator_action, "
-                + LATEST_ON_ITS_COMMENT + " AS latest "
+                # Waiting: the comment's newest decision is a hold on this revision; an undo
+                # (webhook/review.py) puts a comment back in the queue with a moderator's hold.
+                "(SELECT n.action = 'hold' AND n.revision = d.revision FROM decisions n WHERE n.comment_id = d.comment_id "
+                "ORDER BY n.id DESC LIMIT 1) AS held_now "
                 "FROM decisions d JOIN json_each(d.reasons) r WHERE d.id >= ? AND d.decided_by = 'engine') "
                 "GROUP BY rule ORDER BY caught DESC, rule",
                 (first,),
