@@ -463,3 +463,31 @@ def test_an_over_long_url_is_a_414_problem(client):
 def test_an_over_long_header_is_a_431_problem(client):
     response = client.post("/v1/comments", headers={"webhook-signature": "v1," + "A" * 9000}, json={})
     assert response.status_code == 431 and response.mimetype == "application/problem+json"
+
+
+def test_a_signed_read_replayed_for_another_comment_is_refused(client):
+    post(client, comment(comment_id="c1"))
+    post(client, comment(comment_id="c2", body="Another fair point about Diyala."))
+    assert signed(client, "GET", "/v1/comments/c1", None, raw=b"", message_id="msg_read").status_code == 200
+    # The same id and (empty) body, the same signature, another path: a replay.
+    assert signed(client, "GET", "/v1/comments/c2", None, raw=b"", message_id="msg_read").status_code == 401
+    assert signed(client, "GET", "/v1/comments/c1", None, raw=b"", message_id="msg_read").status_code == 200  # a retry
+
+
+@pytest.mark.parametrize("timestamp", [" 1790000000", "+1790000000", "1_790_000_000", "1790000000.0", "１７９０"])
+def test_a_timestamp_must_be_plain_digits(client, timestamp):
+    body = json.dumps(comment()).encode()
+    headers = {"webhook-id": "msg_t", "webhook-timestamp": timestamp, "webhook-signature": sign(SECRET, "msg_t", int(NOW), body), "Content-Type": "application/json"}
+    assert client.post("/v1/comments", data=body, headers=headers).status_code == 401
+
+
+def test_a_changed_body_under_a_reused_id_is_the_conflict_it_is(client):
+    # A platform deriving its ids from comment and revision hears 409, not "replayed id".
+    post(client, comment(), message_id="wp-1042-1")
+    response = post(client, comment(body="Something else entirely about the militias."), message_id="wp-1042-1")
+    assert response.status_code == 409
+
+
+def test_too_large_is_the_services_own_413(client):
+    response = post(client, None, raw=json.dumps(comment(body="x" * 30_000)).encode())
+    assert response.status_code == 413 and response.get_json()["title"] == "Request too large"

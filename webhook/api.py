@@ -29,10 +29,21 @@ def _verify_signature(config=None, now: float | None = None) -> tuple[bytes, str
     return raw, verify(request.headers, raw, config["MODERATION_WEBHOOK_SECRETS"], now)
 
 
+def _delivery(webhook_id: str, raw: bytes) -> Delivery:
+    """The delivery a request is: its webhook-id, and a hash of what it asks for.
+
+    The signature covers the id, the time and the body, not the method or the
+    path (Standard Webhooks): hashing them in too makes a captured GET, replayed
+    under its id for another comment, a reused id like any other (401).
+    """
+    target = request.path + ("?" + request.query_string.decode("latin-1") if request.query_string else "")
+    return Delivery(webhook_id, hashlib.sha256(f"{request.method} {target}\n".encode() + raw).hexdigest())
+
+
 def _signed_json(config=None, now: float | None = None) -> tuple[object, Delivery]:
     """The request body and its delivery, after its signature is checked (401) and it is read as JSON (415, 400)."""
     raw, webhook_id = _verify_signature(config, now)
-    delivery = Delivery(webhook_id, hashlib.sha256(raw).hexdigest())
+    delivery = _delivery(webhook_id, raw)
     if request.mimetype != "application/json":
         raise UnsupportedMediaError("send the body as application/json")
     try:
@@ -83,8 +94,11 @@ def put_article(article_id: str):
 @api.get("/v1/comments/<comment_id>")
 def get_comment(comment_id: str):
     """The current state of a comment and its decision history, for a platform that polls."""
-    _verify_signature()
+    raw, webhook_id = _verify_signature()
     store = current_app.extensions["moderation.store"]
+    delivery, now = _delivery(webhook_id, raw), app_now()
+    if not store.remember_delivery(delivery.webhook_id, delivery.body_hash, iso(now), iso(now - timedelta(seconds=REMEMBER_SECONDS))):
+        raise SignatureError(f"webhook-id {webhook_id!r} was already used for another request: a new message needs a new id")
     history = store.history(comment_id)
     if not history:
         raise NotFoundError(f"no comment {comment_id}")

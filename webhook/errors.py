@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, json
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from .store import unavailable
 
@@ -90,6 +90,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(ProblemError)
     def _problem(error: ProblemError):
         return error.response()
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(error: RequestEntityTooLarge):
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        return TooLargeError(f"the body is larger than {limit:,} bytes" if limit else "the body is too large").response()
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

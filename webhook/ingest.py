@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from moderation import Article, Comment, Engine
 
-from .errors import ConflictError, FieldError, RateLimitedError, SignatureError
+from .errors import ConflictError, FieldError, RateLimitedError, SignatureError, UnavailableError
 from .store import REMEMBER_SECONDS, AlreadyStoredError, Store, StoredDecision
 
 AUTHOR_BANNED = {
@@ -77,7 +77,8 @@ def ingest(store: Store, engine: Engine, comment: dict, now: datetime, flood_lim
             # Another worker stored this revision between our read and our write
             # (the platform retried at once): start over, which replays it.
             continue
-    raise ConflictError(f"comment {comment['id']} changed while it was being stored; send it again")
+    # Not a conflict of the platform's making: a 503 says to send it again.
+    raise UnavailableError(f"comment {comment['id']} changed while it was being stored; send it again", headers={"Retry-After": "1"})
 
 
 def _ingest_once(store: Store, engine: Engine, comment: dict, now: datetime, flood_limit: int, delivery: Delivery | None) -> Outcome:
@@ -88,14 +89,16 @@ def _ingest_once(store: Store, engine: Engine, comment: dict, now: datetime, flo
     comment = {**comment, "revision": revision}
     flood_since = iso(now - timedelta(minutes=1)) if flood_limit else None
     known = store.recall(comment, stamp, flood_since, delivery.webhook_id if delivery else None)
+    if known.stored_body_hash not in (None, comment["body_hash"]) and not numbered_here:
+        # Said first: a platform that derives webhook-ids from the comment and
+        # revision hears of the conflict, not of a replayed id.
+        raise ConflictError(f"revision {revision} of comment {comment['id']} was already received with a different body")
     if delivery and known.delivery_body_hash not in (None, delivery.body_hash):
         raise _replayed(delivery)
     if known.stored_body_hash == comment["body_hash"]:
         decision = store.latest_decision(comment["id"], revision)
         banned = known.author_banned if known.stored_author_id == author_id else store.active_ban(known.stored_author_id, stamp) is not None
         return Outcome(decision, banned, replayed=True)
-    if known.stored_body_hash is not None and not numbered_here:
-        raise ConflictError(f"revision {revision} of comment {comment['id']} was already received with a different body")
     # (An `edited` comment whose number another edit took meanwhile is numbered again under the writers' lock.)
     if flood_limit and known.recent_comments >= flood_limit:
         raise RateLimitedError(f"author {author_id} sent more than {flood_limit} comments in a minute", headers={"Retry-After": "60"})

@@ -56,10 +56,11 @@ def verify(headers, body: bytes, secrets: list[str], now: float, tolerance: int 
     signatures = headers.get("webhook-signature")
     if not message_id or not timestamp or not signatures:
         raise SignatureError("webhook-id, webhook-timestamp and webhook-signature headers are required")
-    try:
-        sent_at = int(timestamp)
-    except ValueError:
-        raise SignatureError("webhook-timestamp must be whole seconds since the epoch") from None
+    # Digits only: int() also takes " 123", "+123" and "1_700_000_000", and the
+    # signature would then be checked over a number the sender never wrote.
+    if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > 12:
+        raise SignatureError("webhook-timestamp must be whole seconds since the epoch, in digits")
+    sent_at = int(timestamp)
     if abs(now - sent_at) > tolerance:
         raise SignatureError(f"webhook-timestamp is more than {tolerance} s from now")
     offered = [part.encode() for part in signatures.split() if part.startswith("v1,")]

@@ -17,6 +17,11 @@ class DeliveryRecords:
 
     _deliveries_recorded = threading.local()
 
+    def remember_delivery(self, webhook_id: str, body_hash: str, now: str, forget_before: str) -> bool:
+        """Remember a delivery in a transaction of its own (a read such as GET); False when its id came before with another request."""
+        with self.transaction() as db:
+            return self.record_delivery(db, webhook_id, body_hash, now, forget_before)
+
     def record_delivery(self, db: sqlite3.Connection, webhook_id: str, body_hash: str, now: str, forget_before: str) -> bool:
         """Remember a delivery (inside the caller's transaction); False when its id came before with another body."""
         cursor = db.execute("INSERT OR IGNORE INTO deliveries (webhook_id, body_hash, received_at) VALUES (?, ?, ?)", (webhook_id, body_hash, now))
