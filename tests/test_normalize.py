@@ -47,3 +47,17 @@ def test_ascii_text_needs_no_offset_map():
 def test_one_megabyte_comment_folds():
     text = normalize("ѕhіt happens. " * 80_000)
     assert len(text.folded) == len(text.original)
+
+
+# Regression (issue #11, found by tests/test_engine_properties.py): drawings were
+# read one at a time, so one beside a drawing stayed and was read on a second
+# fold ("\\/|\\|a" folded to "\\/na", then to "vna"): a chain is now read whole.
+@pytest.mark.parametrize("written, folded", [("\\/|\\|a", "vna"), ("f|_||<", "fuk"), ("()()a", "ooa"), ("fuc|<", "fuck"), ("| a | b |", "| a | b |")])
+def test_a_chain_of_drawn_letters_beside_a_letter_is_read_whole(written, folded):
+    assert normalize(written).folded == folded
+    assert normalize(folded).folded == folded
+
+
+def test_a_long_chain_of_drawn_letters_folds_in_linear_time():
+    text = normalize("()" * 500_000 + "a")
+    assert text.folded == "o" * 500_000 + "a" and text.span(499_999, 500_001) == (999_999, 1_000_001)
