@@ -223,6 +223,16 @@ def test_review_with_a_wrong_action_is_422(client, token):
     assert response.status_code == 422 and response.get_json()["field"] == "action"
 
 
+# Regression (issue #11, tests/test_hostile_input.py): a note with a lone surrogate
+# escape was a 500 (orjson refused to write the reason) instead of a 422.
+def test_review_with_a_lone_surrogate_in_the_note_is_422_and_records_nothing(client, token):
+    post(client, comment(comment_id="h1"))
+    response = client.post("/v1/comments/h1/review", data=b'{"action": "reject", "note": "x\\ud800"}', content_type="application/json",
+                           headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 422 and response.get_json()["field"] == "note"
+    assert [d["decided_by"] for d in signed(client, "GET", "/v1/comments/h1", None, raw=b"").get_json()["history"]] == ["engine"]
+
+
 def test_new_authors_are_held_when_the_policy_says_so(tmp_path):
     import shutil
 

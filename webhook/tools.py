@@ -58,6 +58,9 @@ def review_comment(comment_id: str):
     note = body.get("note", "")
     if not isinstance(note, str) or len(note) > 2_000:
         raise FieldError("must be a string of at most 2000 characters", field="note")
+    if not _encodable(note):
+        # JSON may carry a lone surrogate ("\ud800"): no text, it cannot be stored (a 500, issue #11).
+        raise FieldError("must be valid Unicode text (no lone surrogate escapes)", field="note")
     action = body.get("action")
     if not isinstance(action, str):
         raise FieldError("must be one of approve, reject, ban, unban", field="action")
@@ -72,6 +75,14 @@ def review_comment(comment_id: str):
         "decision_id": decision.id if decision else None,
         "decided_by": f"moderator:{g.moderator}",
     })
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def init_app(app: Flask) -> None:
