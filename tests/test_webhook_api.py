@@ -473,3 +473,19 @@ def test_an_over_long_url_is_a_414_problem(client):
 def test_an_over_long_header_is_a_431_problem(client):
     response = client.post("/v1/comments", headers={"webhook-signature": "v1," + "A" * 9000}, json={})
     assert response.status_code == 431 and response.mimetype == "application/problem+json"
+
+
+# Regression (issue #11, tests/test_hostile_input.py): an id with a slash was accepted
+# in a body but could not be read back or reviewed (the URL converter stopped at "/"),
+# nor one with a line break (werkzeug's `path` stops there).
+@pytest.mark.parametrize("comment_id", ["2026/11/c1", "../../etc/passwd", "a//b", "trailing/", "line\nbreak", "a/\r\n/b"])
+def test_a_comment_whose_id_holds_slashes_can_be_read_and_reviewed_by_that_id(client, token, comment_id):
+    from urllib.parse import quote
+
+    assert post(client, comment(comment_id=comment_id, body="The envoy is a clown.")).status_code == 200
+    for path in (quote(comment_id, safe=""), quote(comment_id, safe="/")):
+        state = signed(client, "GET", f"/v1/comments/{path}", None, raw=b"")
+        assert state.status_code == 200 and state.get_json()["comment_id"] == comment_id
+    reviewed = client.post(f"/v1/comments/{quote(comment_id, safe='')}/review", json={"action": "approve"}, headers={"Authorization": f"Bearer {token}"})
+    assert reviewed.status_code == 200 and reviewed.get_json()["comment_id"] == comment_id
+    assert signed(client, "GET", f"/v1/comments/{quote(comment_id, safe='')}", None, raw=b"").get_json()["action"] == "approve"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, current_app, g, jsonify, request
 
 from .accounts import token_owner
+from .api import CommentIdConverter
 from .clock import app_now
 from .errors import FieldError, UnauthorizedError
 from .ingest import iso
@@ -46,7 +47,8 @@ def numbers():
     return jsonify({"days": days, **current_app.extensions["moderation.moderators"].numbers(since, iso(now))})
 
 
-@tools.post("/v1/comments/<comment_id>/review")
+# Any id a body may carry, slashes and line breaks too, as for GET /v1/comments/<id> (api.py).
+@tools.post("/v1/comments/<comment_id:comment_id>/review", merge_slashes=False)
 def review_comment(comment_id: str):
     """Approve, reject, ban or unban, as the token's moderator."""
     body = read_json(request.get_data() or b"{}")
@@ -87,4 +89,5 @@ def _encodable(text: str) -> bool:
 
 def init_app(app: Flask) -> None:
     """Register the tools' endpoints."""
+    app.url_map.converters["comment_id"] = CommentIdConverter
     app.register_blueprint(tools)
