@@ -13,6 +13,7 @@ import re
 import sys
 import unicodedata
 import uuid
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -593,3 +594,21 @@ def test_after_all_of_that_the_service_still_serves_and_the_database_is_whole(ap
     assert connection.execute("SELECT COUNT(*) FROM decisions d LEFT JOIN comments c ON c.id = d.comment_id AND c.revision = d.revision "
                               "WHERE c.id IS NULL").fetchone()[0] == 0
     assert connection.execute("SELECT COUNT(*) FROM comments c WHERE NOT EXISTS (SELECT 1 FROM decisions d WHERE d.comment_id = c.id)").fetchone()[0] == 0
+
+
+# -- the 10 MB body against the real server ---------------------------------------------------------
+
+def test_a_10_mb_post_to_the_real_server_is_answered_413_and_the_server_keeps_serving(tmp_path):
+    # Regression (issue #11): the app refused the body unread and gunicorn closed the
+    # socket on a client still sending it: the client saw a broken pipe, never the 413.
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks" / "reliability"))
+    from common import Server, comment, post, read_db
+
+    with Server(tmp_path / "real.db", log=tmp_path / "server.log") as server:
+        status, headers, body = post(server.port, "msg_ten_mb", comment("ten-mb", body="x" * TEN_MB))
+        assert status == 413 and headers["content-type"] == "application/problem+json"
+        assert json.loads(body)["status"] == 413
+        status, _, body = post(server.port, "msg_after", comment("after-ten-mb"))
+        assert status == 200 and json.loads(body)["comment_id"] == "after-ten-mb"
+    with read_db(tmp_path / "real.db") as db:
+        assert [row[0] for row in db.execute("SELECT id FROM comments")] == ["after-ten-mb"]
