@@ -43,16 +43,16 @@ class Server:
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 30) -> Server:
-        """Start gunicorn and wait until it accepts connections."""
+        """Start gunicorn and wait until a worker answers (the master listens before the workers have built the engine)."""
         out = open(self.log, "ab") if self.log else subprocess.DEVNULL
         self.process = subprocess.Popen(gunicorn_command("webhook.wsgi:app", "127.0.0.1", self.port, self.workers), env=self.env, cwd=PROJECT,
                                         stdout=out, stderr=out, start_new_session=True)
         deadline = time.monotonic() + timeout
         while True:
             try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                send(self.port, "GET", "/v1/queue", timeout=2)  # 401 without a token: a worker is up
                 return self
-            except OSError:
+            except (OSError, http.client.HTTPException):
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"the server did not start (exit {self.process.poll()}); see {self.log}") from None
                 time.sleep(0.05)
