@@ -1,4 +1,13 @@
-"""Deliver moderator decisions to the platform: signed callbacks from the durable outbox, with backoff."""
+"""Deliver moderator decisions to the platform: signed callbacks from the durable outbox, with backoff.
+
+The promise (issue #11): every callback reaches the platform at least once and,
+deduplicated by its `webhook-id`, exactly once. Each callback keeps one id over
+all its attempts. A deliverer leases a callback before it sends it, so two
+deliverers never send one callback at once; but a callback is marked delivered
+only after the platform's 2xx, so a deliverer that dies (or times out on a slow
+platform) between the platform's receipt and that mark sends it again, and the
+platform must drop the second copy by its id, as Standard Webhooks asks.
+"""
 
 from __future__ import annotations
 
@@ -16,15 +25,26 @@ from .store import ModeratorStore
 MAX_BACKOFF = timedelta(hours=1)
 
 
-def backoff(attempts: int) -> timedelta:
-    """Wait before the next try: 5 s, 10 s, 20 s … at most an hour."""
-    return min(timedelta(seconds=5 * 2 ** attempts), MAX_BACKOFF)
+# Beyond the request's timeout, how long a leased callback waits before another deliverer may take it.
+LEASE_MARGIN = timedelta(seconds=30)
+# Callbacks one round sends at most.
+ROUND_LIMIT = 50
 
 
-def deliver_due(moderators: ModeratorStore, url: str, secret: str, now: datetime, timeout: float = 5.0) -> tuple[int, int]:
+def backoff(attempts: int, base: float = 5.0) -> timedelta:
+    """Wait before the next try: 5 s, 10 s, 20 s … (`base` doubled per attempt) at most an hour."""
+    return min(timedelta(seconds=base * 2 ** min(attempts, 30)), MAX_BACKOFF)
+
+
+def deliver_due(moderators: ModeratorStore, url: str, secret: str, now: datetime, timeout: float = 5.0,
+                backoff_base: float = 5.0) -> tuple[int, int]:
     """Post every due callback once; returns (delivered, failed). Failures wait and are retried later."""
     delivered = failed = 0
-    for entry in moderators.due_callbacks(iso(now)):
+    lease_until = iso(now + timedelta(seconds=timeout) + LEASE_MARGIN)
+    for _ in range(ROUND_LIMIT):
+        entry = moderators.claim_due(iso(now), lease_until)
+        if entry is None:
+            break
         body = json.dumps({"type": entry["event"], "data": json.loads(entry["payload"])}).encode()
         # The same id on every retry of one callback, as Standard Webhooks asks, so the platform can drop duplicates.
         message_id = "msg_" + hashlib.sha256(f"{entry['created_at']}|{entry['id']}".encode()).hexdigest()[:24]
@@ -47,16 +67,17 @@ def deliver_due(moderators: ModeratorStore, url: str, secret: str, now: datetime
             moderators.mark_delivered(entry["id"], iso(now))
             delivered += 1
         else:
-            moderators.mark_failed(entry["id"], error, iso(now + backoff(entry["attempts"])))
+            moderators.mark_failed(entry["id"], error, iso(now + backoff(entry["attempts"], backoff_base)))
             failed += 1
     return delivered, failed
 
 
-def deliver_forever(moderators: ModeratorStore, url: str, secret: str, stop: threading.Event, every: float = 1.0, say=print) -> None:
+def deliver_forever(moderators: ModeratorStore, url: str, secret: str, stop: threading.Event, every: float = 1.0, say=print,
+                    timeout: float = 5.0, backoff_base: float = 5.0) -> None:
     """Deliver due callbacks every `every` seconds until `stop` is set."""
     while not stop.is_set():
         try:
-            delivered, failed = deliver_due(moderators, url, secret, datetime.now(timezone.utc))
+            delivered, failed = deliver_due(moderators, url, secret, datetime.now(timezone.utc), timeout, backoff_base)
         except Exception as error:  # noqa: BLE001 (the loop outlives a bad round: the outbox keeps the work)
             say(f"callback delivery failed this round: {error}")
             delivered = failed = 0
