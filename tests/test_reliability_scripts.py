@@ -40,5 +40,8 @@ def test_a_full_disk_and_a_read_only_database_answer_503_and_recover():
     why = storage.available()
     if why:
         pytest.skip(why)
-    figures = storage.run(posts=30, size_mb=8, say=lambda *a: None)
+    try:
+        figures = storage.run(posts=30, size_mb=8, say=lambda *a: None)
+    except storage.Unavailable as error:
+        pytest.skip(str(error))
     assert figures["disk full: 503"] > 0 and figures["read-only: 503"] > 0 and figures["ok"], figures

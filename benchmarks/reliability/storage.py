@@ -32,6 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import Server, comment, post, read_db  # noqa: E402
 
 
+class Unavailable(RuntimeError):
+    """The file system cannot be made or mounted here (no root, no loop device)."""
+
+
 class LoopFilesystem:
     """A small ext4 file system in an image file, loop-mounted (root only)."""
 
@@ -41,9 +45,11 @@ class LoopFilesystem:
     def __enter__(self) -> Path:
         with open(self.image, "wb") as image:
             image.truncate(self.size_mb * 1024 * 1024)
-        subprocess.run(["mkfs.ext4", "-q", "-F", "-m", "0", str(self.image)], check=True, capture_output=True)
         self.mountpoint.mkdir()
-        subprocess.run(["mount", "-o", "loop", str(self.image), str(self.mountpoint)], check=True, capture_output=True)
+        for command in (["mkfs.ext4", "-q", "-F", "-m", "0", str(self.image)], ["mount", "-o", "loop", str(self.image), str(self.mountpoint)]):
+            done = subprocess.run(command, capture_output=True, text=True)
+            if done.returncode:
+                raise Unavailable(f"{command[0]} failed: {done.stderr.strip()}")
         return self.mountpoint
 
     def __exit__(self, *exc) -> None:
@@ -166,7 +172,11 @@ def main() -> int:
         print(f"storage: cannot run here: {why}")
         return 2
     print(f"storage: {args.posts} posts on a full disk, then a read-only database, under gunicorn")
-    figures = run(args.posts, args.size_mb)
+    try:
+        figures = run(args.posts, args.size_mb)
+    except Unavailable as error:
+        print(f"storage: cannot run here: {error}")
+        return 2
     width = max(map(len, figures))
     for key, value in figures.items():
         print(f"  {key:<{width}}  {value}")
