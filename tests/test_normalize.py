@@ -75,3 +75,17 @@ def test_a_confusable_word_maps_back_to_what_was_written(engine):
     text = "What the ꓝսᏟꮶ is this?"
     reason = engine.evaluate(Comment(text=text)).reasons[0]
     assert reason.evidence == "ꓝսᏟꮶ" and text[reason.start:reason.end] == reason.evidence
+
+
+# Regression (issue #11, found by tests/test_engine_properties.py): drawings were
+# read one at a time, so one beside a drawing stayed and was read on a second
+# fold ("\\/|\\|a" folded to "\\/na", then to "vna"): a chain is now read whole.
+@pytest.mark.parametrize("written, folded", [("\\/|\\|a", "vna"), ("f|_||<", "fuk"), ("()()a", "ooa"), ("fuc|<", "fuck"), ("| a | b |", "| a | b |")])
+def test_a_chain_of_drawn_letters_beside_a_letter_is_read_whole(written, folded):
+    assert normalize(written).folded == folded
+    assert normalize(folded).folded == folded
+
+
+def test_a_long_chain_of_drawn_letters_folds_in_linear_time():
+    text = normalize("()" * 500_000 + "a")
+    assert text.folded == "o" * 500_000 + "a" and text.span(499_999, 500_001) == (999_999, 1_000_001)

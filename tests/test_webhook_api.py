@@ -223,6 +223,16 @@ def test_review_with_a_wrong_action_is_422(client, token):
     assert response.status_code == 422 and response.get_json()["field"] == "action"
 
 
+# Regression (issue #11, tests/test_hostile_input.py): a note with a lone surrogate
+# escape was a 500 (orjson refused to write the reason) instead of a 422.
+def test_review_with_a_lone_surrogate_in_the_note_is_422_and_records_nothing(client, token):
+    post(client, comment(comment_id="h1"))
+    response = client.post("/v1/comments/h1/review", data=b'{"action": "reject", "note": "x\\ud800"}', content_type="application/json",
+                           headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 422 and response.get_json()["field"] == "note"
+    assert [d["decided_by"] for d in signed(client, "GET", "/v1/comments/h1", None, raw=b"").get_json()["history"]] == ["engine"]
+
+
 def test_new_authors_are_held_when_the_policy_says_so(tmp_path):
     import shutil
 
@@ -481,13 +491,29 @@ def test_a_timestamp_must_be_plain_digits(client, timestamp):
     assert client.post("/v1/comments", data=body, headers=headers).status_code == 401
 
 
-def test_a_changed_body_under_a_reused_id_is_the_conflict_it_is(client):
-    # A platform deriving its ids from comment and revision hears 409, not "replayed id".
+def test_a_changed_body_under_a_reused_id_is_refused_and_names_the_conflict(client):
+    # A platform deriving its ids from comment and revision hears of both.
     post(client, comment(), message_id="wp-1042-1")
     response = post(client, comment(body="Something else entirely about the militias."), message_id="wp-1042-1")
-    assert response.status_code == 409
+    assert response.status_code == 401 and "an edit needs a new revision" in response.get_json()["detail"]
 
 
 def test_too_large_is_the_services_own_413(client):
     response = post(client, None, raw=json.dumps(comment(body="x" * 30_000)).encode())
     assert response.status_code == 413 and response.get_json()["title"] == "Request too large"
+
+
+# Regression (issue #11, tests/test_hostile_input.py): an id with a slash was accepted
+# in a body but could not be read back or reviewed (the URL converter stopped at "/"),
+# nor one with a line break (werkzeug's `path` stops there).
+@pytest.mark.parametrize("comment_id", ["2026/11/c1", "../../etc/passwd", "a//b", "trailing/", "line\nbreak", "a/\r\n/b"])
+def test_a_comment_whose_id_holds_slashes_can_be_read_and_reviewed_by_that_id(client, token, comment_id):
+    from urllib.parse import quote
+
+    assert post(client, comment(comment_id=comment_id, body="The envoy is a clown.")).status_code == 200
+    for path in (quote(comment_id, safe=""), quote(comment_id, safe="/")):
+        state = signed(client, "GET", f"/v1/comments/{path}", None, raw=b"")
+        assert state.status_code == 200 and state.get_json()["comment_id"] == comment_id
+    reviewed = client.post(f"/v1/comments/{quote(comment_id, safe='')}/review", json={"action": "approve"}, headers={"Authorization": f"Bearer {token}"})
+    assert reviewed.status_code == 200 and reviewed.get_json()["comment_id"] == comment_id
+    assert signed(client, "GET", f"/v1/comments/{quote(comment_id, safe='')}", None, raw=b"").get_json()["action"] == "approve"

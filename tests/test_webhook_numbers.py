@@ -12,7 +12,8 @@ from webhook import create_app
 from webhook.accounts import issue_token
 from webhook.ingest import ingest, iso
 from webhook.payload import comment_from_json
-from webhook.review import review, undo
+from webhook.errors import FieldError
+from webhook.review import period_start, review, undo
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 ARTICLE = {"id": "a", "title": "Iran's militias in Iraq", "text": "Militias backed by Iran lead the fight in Diyala, and Badr commanders run the army there."}
@@ -123,3 +124,12 @@ def test_a_period_in_superscript_digits_is_refused(app):
     page = app.test_client()
     token = issue_token(app.extensions["moderation.moderators"], "maria", "2026-01-01T00:00:00")
     assert page.get("/v1/numbers?days=²", headers={"Authorization": f"Bearer {token}"}).status_code == 422
+
+
+# Regression (issue #11, tests/test_hostile_input.py): "²" and "①" pass str.isdigit
+# but not int() (a 500), and "٣" and "１" were read as 3 and 1 days.
+@pytest.mark.parametrize("days", ["²", "①", "٣", "１", " 7", "7 "])
+def test_a_period_in_anything_but_ascii_digits_is_a_422(days):
+    with pytest.raises(FieldError) as caught:
+        period_start(days, NOW)
+    assert caught.value.field == "days"

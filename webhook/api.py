@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import orjson
 from flask import Blueprint, Flask, Response, current_app, request
+from werkzeug.routing import PathConverter
 
 from .clock import app_now, moment
 from .errors import NotFoundError, SignatureError, UnsupportedMediaError
@@ -91,7 +92,18 @@ def put_article(article_id: str):
     return _json({"id": article_id, "title": article["title"]})
 
 
-@api.get("/v1/comments/<comment_id>")
+class CommentIdConverter(PathConverter):
+    """A comment id in a URL: any characters a body may carry, slashes and line breaks too.
+
+    A body may name a comment "2026/11/c1" or put a line break in its id, so the
+    URL must reach it (issue #11): werkzeug's `path` stops at no slash but its
+    `.` stops at a line break. Slashes are not merged either ("a//b" stays itself).
+    """
+
+    regex = "(?s:[^/].*?)"
+
+
+@api.get("/v1/comments/<comment_id:comment_id>", merge_slashes=False)
 def get_comment(comment_id: str):
     """The current state of a comment and its decision history, for a platform that polls."""
     raw, webhook_id = _verify_signature()
@@ -135,4 +147,5 @@ def _verdict(outcome: Outcome) -> dict:
 
 def init_app(app: Flask) -> None:
     """Register the platform's endpoints."""
+    app.url_map.converters["comment_id"] = CommentIdConverter
     app.register_blueprint(api)

@@ -89,12 +89,14 @@ def _ingest_once(store: Store, engine: Engine, comment: dict, now: datetime, flo
     comment = {**comment, "revision": revision}
     flood_since = iso(now - timedelta(minutes=1)) if flood_limit else None
     known = store.recall(comment, stamp, flood_since, delivery.webhook_id if delivery else None)
-    if known.stored_body_hash not in (None, comment["body_hash"]) and not numbered_here:
-        # Said first: a platform that derives webhook-ids from the comment and
-        # revision hears of the conflict, not of a replayed id.
-        raise ConflictError(f"revision {revision} of comment {comment['id']} was already received with a different body")
+    conflict = known.stored_body_hash not in (None, comment["body_hash"]) and not numbered_here
     if delivery and known.delivery_body_hash not in (None, delivery.body_hash):
-        raise _replayed(delivery)
+        # A reused id is refused as a replay (401) before anything else is said;
+        # the message also names the conflict a platform deriving ids from the
+        # comment and revision has made.
+        raise _replayed(delivery, f"revision {revision} of comment {comment['id']} was already received with another body" if conflict else "")
+    if conflict:
+        raise ConflictError(f"revision {revision} of comment {comment['id']} was already received with a different body")
     if known.stored_body_hash == comment["body_hash"]:
         decision = store.latest_decision(comment["id"], revision)
         banned = known.author_banned if known.stored_author_id == author_id else store.active_ban(known.stored_author_id, stamp) is not None
@@ -167,8 +169,9 @@ def _remember(store: Store, db, delivery: Delivery | None, now: datetime) -> Non
         raise _replayed(delivery)
 
 
-def _replayed(delivery: Delivery) -> SignatureError:
-    return SignatureError(f"webhook-id {delivery.webhook_id!r} was already used for another body: a new message needs a new id")
+def _replayed(delivery: Delivery, also: str = "") -> SignatureError:
+    detail = f"webhook-id {delivery.webhook_id!r} was already used for another body: a new message needs a new id"
+    return SignatureError(detail + (f"; and {also}: an edit needs a new revision" if also else ""))
 
 
 def _renumbered(store: Store, comment: dict) -> dict:

@@ -145,6 +145,8 @@ def period_start(days: str | None, now: datetime) -> tuple[int, str]:
     if days is None or days == "":
         count = 30
     elif days.isascii() and days.isdigit() and 1 <= int(days) <= MAX_PERIOD_DAYS:
+        # ASCII only: str.isdigit is true of "²" and "①", which int() refuses (a 500,
+        # issue #11), and of "٣" and "１", which it reads as 3 and 1.
         count = int(days)
     else:
         raise FieldError(f"must be a whole number of days, from 1 to {MAX_PERIOD_DAYS}", field="days")

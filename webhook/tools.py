@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, current_app, g, jsonify, request
 
 from .accounts import token_owner
+from .api import CommentIdConverter
 from .clock import app_now
 from .errors import FieldError, UnauthorizedError
 from .ingest import iso
@@ -46,7 +47,8 @@ def numbers():
     return jsonify({"days": days, **current_app.extensions["moderation.moderators"].numbers(since, iso(now))})
 
 
-@tools.post("/v1/comments/<comment_id>/review")
+# Any id a body may carry, slashes and line breaks too, as for GET /v1/comments/<id> (api.py).
+@tools.post("/v1/comments/<comment_id:comment_id>/review", merge_slashes=False)
 def review_comment(comment_id: str):
     """Approve, reject, ban or unban, as the token's moderator."""
     body = read_json(request.get_data() or b"{}")
@@ -58,6 +60,9 @@ def review_comment(comment_id: str):
     note = body.get("note", "")
     if not isinstance(note, str) or len(note) > 2_000:
         raise FieldError("must be a string of at most 2000 characters", field="note")
+    if not _encodable(note):
+        # JSON may carry a lone surrogate ("\ud800"): no text, it cannot be stored (a 500, issue #11).
+        raise FieldError("must be valid Unicode text (no lone surrogate escapes)", field="note")
     action = body.get("action")
     if not isinstance(action, str):
         raise FieldError("must be one of approve, reject, ban, unban", field="action")
@@ -74,6 +79,15 @@ def review_comment(comment_id: str):
     })
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def init_app(app: Flask) -> None:
     """Register the tools' endpoints."""
+    app.url_map.converters["comment_id"] = CommentIdConverter
     app.register_blueprint(tools)

@@ -167,8 +167,14 @@ def _fold(text: str) -> Text:
 # Letters drawn with two or more symbols ("fuc|<", "f|_|ck", "|\\|"). Each is read
 # as its letter only beside a letter, so a table drawn with pipes stays as it is.
 _DRAWN_LETTERS = {"|\\/|": "m", "|_|": "u", "|-|": "h", "|\\|": "n", "|<": "k", "/\\": "a", "\\/": "v", "|)": "d", "()": "o"}
-_DRAWN = "|".join(re.escape(k) for k in sorted(_DRAWN_LETTERS, key=len, reverse=True))
+_DRAWINGS = sorted(_DRAWN_LETTERS, key=len, reverse=True)
+_DRAWN = "|".join(re.escape(k) for k in _DRAWINGS)
 _DRAWN_LETTER = re.compile(rf"(?<=[a-z])(?:{_DRAWN})|(?:{_DRAWN})(?=[a-z])")
+_DRAWING = re.compile(_DRAWN)
+# Drawings one after another ("|_||<"): a drawing beside one read as a letter is
+# beside a letter too, so a chain is read whole or not at all (below).
+_DRAWN_CHAIN = re.compile(rf"(?:{_DRAWN})+")
+_LOWERCASE = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 
 def _read_drawn_letters(text: Text) -> Text:
@@ -181,13 +187,19 @@ def _read_drawn_letters(text: Text) -> Text:
     chars: list[str] = []
     mapped: list[int] = []
     position = 0
-    for match in _DRAWN_LETTER.finditer(folded):
-        chars.append(folded[position:match.start()])
-        mapped.extend(offsets[position:match.start()])
-        chars.append(_DRAWN_LETTERS[match.group()])
-        # The last symbol of the drawing, so evidence ending on it takes it all in.
-        mapped.append(offsets[match.end() - 1])
-        position = match.end()
+    # Read drawing by drawing, "\\/|\\|a" folded to "\\/na", and that folded again
+    # to "vna" (tests/test_engine_properties.py): the folded text must be a fixed point.
+    for chain in _DRAWN_CHAIN.finditer(folded):
+        start, end = chain.span()
+        if not ((start and folded[start - 1] in _LOWERCASE) or (end < len(folded) and folded[end] in _LOWERCASE)):
+            continue  # a table drawn with pipes stays as it is
+        chars.append(folded[position:start])
+        mapped.extend(offsets[position:start])
+        for drawing in _DRAWING.finditer(folded, start, end):
+            chars.append(_DRAWN_LETTERS[drawing.group()])
+            # The last symbol of the drawing, so evidence ending on it takes it all in.
+            mapped.append(offsets[drawing.end() - 1])
+        position = end
     chars.append(folded[position:])
     mapped.extend(offsets[position:])
     return Text(text.original, "".join(chars), tuple(mapped))

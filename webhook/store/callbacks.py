@@ -26,6 +26,21 @@ class CallbackOutbox:
             "SELECT * FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY id LIMIT ?", (now, limit)
         ).fetchall()
 
+    def claim_due(self, now: str, lease_until: str) -> sqlite3.Row | None:
+        """Take the oldest due callback for this deliverer alone: it is not due again for anyone until `lease_until`.
+
+        Read and leased in one write transaction, so two deliverers never both
+        send one callback; a deliverer that dies holding it leaves it to the
+        next one once the lease runs out (issue #11).
+        """
+        with self.store.transaction() as db:
+            row = db.execute(
+                "SELECT * FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY id LIMIT 1", (now,)
+            ).fetchone()
+            if row is not None:
+                db.execute("UPDATE outbox SET next_attempt_at = ? WHERE id = ?", (lease_until, row["id"]))
+        return row
+
     def mark_delivered(self, outbox_id: int, now: str) -> None:
         """Record a delivered callback."""
         with self.store.transaction() as db:
