@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run demo test install system-packages bench bench-worst clean
+.PHONY: run demo test install system-packages bench bench-worst reliability clean
 
 $(BIN)/.installed: pyproject.toml
 	@echo "creating the virtualenv in $(VENV)…"
@@ -56,6 +56,13 @@ bench: install
 
 bench-worst: install
 	$(BIN)/python benchmarks/worst_case.py
+
+# The fault scripts of docs/reliability.md at their full size (storage.py needs root).
+reliability: install
+	$(BIN)/python benchmarks/reliability/crash.py
+	$(BIN)/python benchmarks/reliability/retries.py
+	$(BIN)/python benchmarks/reliability/outbox.py
+	$(BIN)/python benchmarks/reliability/storage.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
