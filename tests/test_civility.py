@@ -41,7 +41,7 @@ CASES = [
     ("keeping a group out", "Keep the Muslims out of our country.", "identity_attack", "reject"),
     ("religion generalisation", "Christianity itself is the problem in this country.", "religion_generalization", "hold"),
     ("shouting", "THIS COUNCIL HAS LOST ITS MIND AND NOBODY IS LISTENING TO US", "shouting", "hold"),
-    ("punctuation flood", "Are you serious?!?!?!?!", "shouting", "hold"),
+    ("punctuation flood, noted but approved", "Are you serious?!?!?!?!", "shouting", "approve"),
 ]
 
 CIVIL = [
