@@ -226,7 +226,7 @@ class Matcher:
         # Joining keeps every plain hit and may add some; the added ones span a
         # separator. Comparing counts first skips the (slower) mapping back in
         # the common case where joining added nothing.
-        if _STRETCHED_SPACED.search(plain):
+        if _stretched_spaced(plain):
             self._find_split_stretched(text, words, plain, joined, found, taken)
         hits = [h for h in self._automaton.find_matches_as_indexes(joined, overlapping=True) if h[0] < self._stretch_from]
         if len(hits) == sum(1 for h in plain_hits if h[0] < self._stretch_from):
@@ -310,8 +310,7 @@ class Matcher:
             if whole_token:
                 rel_start, rel_end = 0, len(word)
             elif not self._is_whole_word(text, token_start, start, word, rel_end, term.severity == "acronym"):
-                hashtag = token_start > 0 and folded[token_start - 1] == "#"
-                inside = self._inside_word(term, token, word, rel_start, rel_end, self._written_as_name(text, token_start, token_end), hashtag)
+                inside = self._inside_word(term, token, word, rel_start, rel_end, text, token_start, token_end)
                 if inside is None:
                     return None
                 maybe_name = inside == "name"
@@ -342,20 +341,22 @@ class Matcher:
         before = text.original[max(0, first - 4):first]
         return _AFTER_SENTENCE_END.search(before) is None or _TITLE_BEFORE.search(text.original[max(0, first - 6):first]) is not None
 
-    def _inside_word(self, term: Term, token: str, word: str, rel_start: int, rel_end: int, as_name: bool, hashtag: bool) -> str | None:
+    def _inside_word(self, term: Term, token: str, word: str, rel_start: int, rel_end: int, text: Text, token_start: int, token_end: int) -> str | None:
         """A term found inside a longer word: "vulgar", "name" (a moderator decides) or None (innocent)."""
         if not token.isalpha():
             return "vulgar" if term.inside else None  # digits or symbols in it: a disguise, judged as before
+        if not term.inside and (not term.compounds or self._inside.is_known(word)):
+            # Most of these: "class", "passed", "document". A known word ("peacock") is
+            # a word; only an unknown one may be a vulgar compound.
+            return None
         prefix, rest = word[:rel_start], word[rel_end:]
         if self._inside.is_compound(prefix, rest):
-            # "shitshow", "dickmove"; a non-inside term's compound that is a known
-            # word or written as a name ("peacock", "Glasscock") is a word.
-            if term.inside:
-                return "vulgar"
-            return "vulgar" if term.compounds and not as_name and not self._inside.is_known(word) else None
+            # "shitshow", "dickmove"; a non-inside term's compound written as a name ("Glasscock") is a name.
+            return "vulgar" if term.inside or not self._written_as_name(text, token_start, token_end) else None
         if not term.inside:
             return None
-        if hashtag:
+        as_name = self._written_as_name(text, token_start, token_end)
+        if token_start > 0 and text.folded[token_start - 1] == "#":
             return "vulgar"  # "#fucktheHOA": a hashtag is words run together, not a name
         if self.lookup(word) is not None or any(self.lookup(word[: -len(s)]) for s in _SUFFIXES if s and word.endswith(s)):
             return "vulgar"  # the word stretched or respelled ("shitt", "fuckk")
@@ -516,8 +517,19 @@ def _allowed_words(term: Term) -> tuple[str, ...]:
 # on both sides, two or more times, they separate letters like dots ("f|u|c|k",
 # "s + h + i + t"): read there as a separator, the same length.
 _STROKE_SEPARATED = re.compile(r"(?<![a-z0-9@$!|+])[a-z0-9@$!](?: ?[|+] ?[a-z0-9@$!]){2,}(?![a-z0-9@$!|+])")
-# A letter written alone twice over a separator ("u u", "1 1"): maybe split and stretched.
-_STRETCHED_SPACED = re.compile(r"(?<![a-z])([a-z])[\s.\-_,*/:~]+\1(?![a-z])")
+# A letter written alone twice over a separator ("u u", "1 1" once stand-ins are
+# read): maybe split and stretched. Looked for with an automaton of every such
+# pair: a regular expression with a back-reference cost 12 us a comment.
+_LETTER_PAIRS = [f"{c}{sep}{c}" for c in "abcdefghijklmnopqrstuvwxyz" for sep in _SEPARATORS]
+_LETTER_PAIR_AUTOMATON = ahocorasick_rs.AhoCorasick(_LETTER_PAIRS)
+
+
+def _stretched_spaced(plain: str) -> bool:
+    """Whether a single letter stands alone twice in a row, split by a separator."""
+    for _, start, end in _LETTER_PAIR_AUTOMATON.find_matches_as_indexes(plain, overlapping=True):
+        if (start == 0 or not plain[start - 1].isalpha()) and (end == len(plain) or not plain[end].isalpha()):
+            return True
+    return False
 
 
 def _with_stroke_separators(text: Text) -> Text:

@@ -16,10 +16,11 @@ import re
 class Runs:
     """Maximal runs of `chars` in one text, with their ends trimmed of `trim_left`/`trim_right`."""
 
-    __slots__ = ("_text", "_reversed", "_run", "_trim_left", "_trim_right", "_last")
+    __slots__ = ("_text", "_chars", "_reversed", "_run", "_trim_left", "_trim_right", "_last")
 
     def __init__(self, text: str, chars: frozenset[str], trim_left: str = "", trim_right: str = ""):
         self._text = text
+        self._chars = chars
         self._reversed: str | None = None
         self._run = _run_pattern(chars)
         self._trim_left = trim_left
@@ -33,12 +34,22 @@ class Runs:
         last = self._last
         if last[0] <= start and end <= last[1]:
             return last
-        text = self._text
-        right = self._run.match(text, end).end()
-        if self._reversed is None:
-            self._reversed = text[::-1]
-        from_end = len(text) - start
-        left = start - (self._run.match(self._reversed, from_end).end() - from_end)
+        text, chars = self._text, self._chars
+        # Ordinary words are short: walked a few characters in Python, they cost
+        # less than a regular expression; a long run is measured in C.
+        right, stop = end, min(len(text), end + _SHORT)
+        while right < stop and text[right] in chars:
+            right += 1
+        if right == stop and right < len(text) and text[right] in chars:
+            right = self._run.match(text, right).end()
+        left, stop = start, max(0, start - _SHORT)
+        while left > stop and text[left - 1] in chars:
+            left -= 1
+        if left == stop and left > 0 and text[left - 1] in chars:
+            if self._reversed is None:
+                self._reversed = text[::-1]
+            from_end = len(text) - left
+            left -= self._run.match(self._reversed, from_end).end() - from_end
         run = text[left:right]
         core_left = left + len(run) - len(run.lstrip(self._trim_left)) if self._trim_left else left
         core_right = left + len(run.rstrip(self._trim_right)) if self._trim_right else right
@@ -51,6 +62,8 @@ class Runs:
         return min(core_left, start), max(core_right, end)
 
 
+# How far a run is walked in Python before it is measured in C.
+_SHORT = 24
 _PATTERNS: dict[frozenset[str], re.Pattern] = {}
 
 
