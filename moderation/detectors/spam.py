@@ -23,8 +23,11 @@ from ..errors import RuleFileError
 from ..normalization import Text, normalize
 from ..rules.settings import number, strings, word_list
 from .signal import Signal
+from .spam_model import SpamModel, locate, prose_words, shipped_model
 
 _SPAM_RULES = ("spam-advert", "spam-scam", "spam-link-farm", "spam-repeated-text")
+# The learned layer's rule: named when the model carried a comment that no sign of a kind of spam names.
+_MODEL_RULE = "spam-model"
 
 # Top-level domains a bare "name.tld" (no http, no www) is read as a link for.
 # Those that are also short English words ("in", "it", "me", "us", "is", "to")
@@ -76,14 +79,15 @@ class _Evidence:
     start: int
     end: int
     what: str
+    plain_link: bool = False  # the weight of a link to an unknown site, and nothing more
 
 
 class SpamDetector:
     """Scores a comment for spam; below the threshold, flags unvetted links and self-promotion."""
 
-    rule_ids = _SPAM_RULES + ("unvetted-link", "self-promotion")
+    rule_ids = _SPAM_RULES + (_MODEL_RULE, "unvetted-link", "self-promotion")
 
-    def __init__(self, config: dict, source: str):
+    def __init__(self, config: dict, source: str, model: SpamModel | None = None):
         self.threshold = number(config, "spam", "threshold", source, low=0.1)
         self.link_weight = number(config, "spam", "unknown_link_weight", source)
         self.suspicious_tld_weight = number(config, "spam", "suspicious_tld_weight", source)
@@ -97,6 +101,13 @@ class SpamDetector:
         self.repeated_phrase_words = int(number(config, "spam", "repeated_phrase_words", source, low=2))
         self.repeated_phrase_share = number(config, "spam", "repeated_phrase_share", source, high=1)
         self.trusted = _domains(strings(config, "spam", "trusted_domains", source))
+        # The learned layer (spam_model/): past `model_alone` its probability alone
+        # makes a comment spam; past `model_support` it adds `model_support_weight`.
+        self.model = model or shipped_model()
+        self.model_alone = number(config, "spam", "model_alone", source, 0.0, 1.0)
+        self.model_support = number(config, "spam", "model_support", source, 0.0, 1.0)
+        self.model_support_weight = number(config, "spam", "model_support_weight", source)
+        self.model_min_words = int(number(config, "spam", "model_min_words", source, low=1))
         self.shorteners = frozenset(_domains(strings(config, "spam", "shorteners", source)))
         self.suspicious_tlds = frozenset(tld.lstrip(".") for tld in strings(config, "spam", "suspicious_tlds", source))
         # One Aho-Corasick pass over the folded text finds every phrase of every
@@ -160,6 +171,12 @@ class SpamDetector:
         repeated = self._repetition(text)
         if repeated:
             evidence.append(repeated)
+        model = self._model_evidence(text, promotion is not None)
+        if model:
+            # The model has read the links already (as its sign word "a link"):
+            # a plain unknown link is not counted twice.
+            evidence = [e for e in evidence if not e.plain_link]
+            evidence.append(model)
         score = sum(e.weight for e in evidence)
         if score >= self.threshold:
             return [self._spam_signal(text, evidence, score)]
@@ -186,14 +203,47 @@ class SpamDetector:
         # evidence shown is that kind's strongest sign.
         by_rule: dict[str, float] = {}
         for e in evidence:
-            if e.rule:
+            if e.rule and e.rule != _MODEL_RULE:
                 by_rule[e.rule] = by_rule.get(e.rule, 0) + e.weight
-        rule = max(_SPAM_RULES, key=lambda r: by_rule.get(r, 0)) if by_rule else "spam-advert"
+        if by_rule:
+            rule = max(_SPAM_RULES, key=lambda r: by_rule.get(r, 0))
+        else:
+            rule = _MODEL_RULE if any(e.rule == _MODEL_RULE for e in evidence) else "spam-advert"
         ranked = sorted(evidence, key=lambda e: (e.rule != rule, -e.weight, e.start))
         strongest = ranked[0]
         signs = "; ".join(dict.fromkeys(e.what for e in ranked))
         shown = text.original[strongest.start:strongest.end]
         return Signal(rule, strongest.start, strongest.end, shown, f"spam score {score:g} of {self.threshold:g}: {signs}")
+
+    def _model_evidence(self, text: Text, promotes_own_work: bool) -> _Evidence | None:
+        """The learned layer's weight, with the features that weighed most, when its probability is high enough.
+
+        From `model_support` to `model_alone` the weight grows from `model_support_weight`
+        to the threshold. A comment that promotes the commenter's own blog or channel
+        gets no more than `model_support_weight`: the policy sends that to a moderator,
+        and the model, trained on YouTube channel plugs, reads it as spam.
+        """
+        tokens = self.model.words(text.folded)
+        if prose_words(tokens) < self.model_min_words:
+            return None  # a link with a caption, or a few words: too little for the model to read
+        probability = self.model.probability(text, tokens)
+        if probability < self.model_support:
+            return None
+        if probability >= self.model_alone:
+            weight = self.threshold
+        else:
+            share = (probability - self.model_support) / (self.model_alone - self.model_support)
+            weight = self.model_support_weight + share * (self.threshold - self.model_support_weight)
+        if promotes_own_work:
+            weight = min(weight, self.model_support_weight)
+        weight = round(weight, 1)
+        weighed = self.model.explain(text)
+        what = f"spam model {probability:.2f}"
+        if weighed:
+            what += " (weighed most: " + ", ".join(f"'{w.feature}'" for w in weighed) + ")"
+        span = next(filter(None, (locate(text.folded, w.feature) for w in weighed)), None)
+        start, end = text.span(*span) if span else (0, len(text.original))
+        return _Evidence(weight, _MODEL_RULE, start, end, what)
 
     def _links(self, folded: str, hints: list[int]) -> list[tuple[int, int, str]]:
         """Each link or bare domain as (start, end, domain) in the folded text, read where a hint was found."""
@@ -226,7 +276,7 @@ class SpamDetector:
         rule = "spam-link-farm" if farm else None
         for domain, (start, end) in sites.items():
             what = "a shortened link" if domain in self.shorteners else "a link to an unknown site"
-            evidence.append(_Evidence(self.link_weight, rule, start, end, f"{what} {domain}"))
+            evidence.append(_Evidence(self.link_weight, rule, start, end, f"{what} {domain}", plain_link=not farm))
             if domain.rsplit(".", 1)[-1] in self.suspicious_tlds:
                 evidence.append(_Evidence(self.suspicious_tld_weight, rule, start, end, f"a site under .{domain.rsplit('.', 1)[-1]}"))
         if farm:
