@@ -23,11 +23,18 @@ from ..errors import RuleFileError
 from ..normalization import Text, normalize
 from ..rules.settings import number, strings, word_list
 from .signal import Signal
-from .spam_model import SpamModel, locate, prose_words, shipped_model
+from .spam_model import SIGNS, SpamModel, locate, prose_words, shipped_model
 
 _SPAM_RULES = ("spam-advert", "spam-scam", "spam-link-farm", "spam-repeated-text")
 # The learned layer's rule: named when the model carried a comment that no sign of a kind of spam names.
 _MODEL_RULE = "spam-model"
+# Ways to reach the writer that the model's reading of the text marks (see spam_model.mark).
+# A handle is not one: "@name" mostly answers another commenter.
+_CONTACT_SIGNS = (b"zzphone", b"zzemail", b"zzcode")
+# "35% off", "70 % off": a discount, whatever the figure.
+_DISCOUNT = re.compile(r"\b\d{1,2}\s?% off\b")
+# Praise counts towards a plug only where a comment opens with it.
+_PRAISE_WINDOW = 80
 
 # Top-level domains a bare "name.tld" (no http, no www) is read as a link for.
 # Those that are also short English words ("in", "it", "me", "us", "is", "to")
@@ -79,7 +86,6 @@ class _Evidence:
     start: int
     end: int
     what: str
-    plain_link: bool = False  # the weight of a link to an unknown site, and nothing more
 
 
 class SpamDetector:
@@ -108,7 +114,11 @@ class SpamDetector:
         self.model_support = number(config, "spam", "model_support", source, 0.0, 1.0)
         self.model_support_weight = number(config, "spam", "model_support_weight", source)
         self.model_min_words = int(number(config, "spam", "model_min_words", source, low=1))
+        self.contact_weight = number(config, "spam", "contact_weight", source)
+        self.discount_weight = number(config, "spam", "discount_weight", source)
+        self.praise_weight = number(config, "spam", "praise_then_plug_weight", source)
         self.shorteners = frozenset(_domains(strings(config, "spam", "shorteners", source)))
+        self.platforms = _domains(strings(config, "spam", "platform_domains", source))
         self.suspicious_tlds = frozenset(tld.lstrip(".") for tld in strings(config, "spam", "suspicious_tlds", source))
         # One Aho-Corasick pass over the folded text finds every phrase of every
         # kind, and the hints that a link may be present.
@@ -118,7 +128,7 @@ class SpamDetector:
             for phrase in group["phrases"]:
                 patterns.append(normalize(phrase).folded)
                 self._meaning.append(("spam", group["weight"], group["rule"], group["what"]))
-        for key, kind in (("own_channel", "promotion"), ("authoring", "authoring"), ("not_promotion", "ignore")):
+        for key, kind in (("own_channel", "promotion"), ("authoring", "authoring"), ("not_promotion", "ignore"), ("praise", "praise")):
             for phrase in strings(config, "spam", key, source):
                 patterns.append(normalize(phrase).folded)
                 self._meaning.append((kind, 0.0, None, key))
@@ -137,6 +147,7 @@ class SpamDetector:
         evidence: list[_Evidence] = []
         promotion: tuple[int, int] | None = None
         authoring: tuple[int, int] | None = None
+        praise: tuple[int, int] | None = None
         link_hints: list[int] = []
         money_hints: list[int] = []
         seen: set[str] = set()
@@ -159,6 +170,8 @@ class SpamDetector:
                 promotion = promotion or (start, end)
             elif kind == "authoring":
                 authoring = authoring or (start, end)
+            elif kind == "praise" and start < _PRAISE_WINDOW:
+                praise = praise or (start, end)
         links = self._links(folded, link_hints) if link_hints else []
         unknown = [link for link in links if not self._is_trusted(link[2])]
         evidence.extend(self._link_evidence(text, unknown))
@@ -171,11 +184,19 @@ class SpamDetector:
         repeated = self._repetition(text)
         if repeated:
             evidence.append(repeated)
-        model = self._model_evidence(text, promotion is not None)
+        tokens = self.model.words(folded)
+        contacts = self._contact_evidence(text, tokens)
+        evidence.extend(contacts)
+        if "% off" in folded and (found := _DISCOUNT.search(folded)):
+            first, last, shown = text.evidence(*found.span())
+            evidence.append(_Evidence(self.discount_weight, "spam-advert", first, last, f"a discount '{shown}'"))
+        plugs = [e for e in evidence if e.what.startswith(("a link to an unknown site", "a shortened link"))] + contacts
+        if praise is not None and plugs and promotion is None and authoring is None:
+            # ("Great post! I wrote more on this: <link>" promotes the commenter's own work: held, not spam.)
+            first, last, shown = text.evidence(*praise)
+            evidence.append(_Evidence(self.praise_weight, None, first, last, f"praise and then a plug '{shown}'"))
+        model = self._model_evidence(text, tokens, promotion is not None)
         if model:
-            # The model has read the links already (as its sign word "a link"):
-            # a plain unknown link is not counted twice.
-            evidence = [e for e in evidence if not e.plain_link]
             evidence.append(model)
         score = sum(e.weight for e in evidence)
         if score >= self.threshold:
@@ -215,7 +236,17 @@ class SpamDetector:
         shown = text.original[strongest.start:strongest.end]
         return Signal(rule, strongest.start, strongest.end, shown, f"spam score {score:g} of {self.threshold:g}: {signs}")
 
-    def _model_evidence(self, text: Text, promotes_own_work: bool) -> _Evidence | None:
+    def _contact_evidence(self, text: Text, tokens: list[bytes]) -> list[_Evidence]:
+        """A phone number, an e-mail address, a short code to text: each kind found adds `contact_weight` once."""
+        evidence = []
+        for sign in _CONTACT_SIGNS:
+            if sign in tokens:
+                span = locate(text.folded, SIGNS[sign.decode()])
+                start, end = text.span(*span) if span else (0, len(text.original))
+                evidence.append(_Evidence(self.contact_weight, None, start, end, SIGNS[sign.decode()]))
+        return evidence
+
+    def _model_evidence(self, text: Text, tokens: list[bytes], promotes_own_work: bool) -> _Evidence | None:
         """The learned layer's weight, with the features that weighed most, when its probability is high enough.
 
         From `model_support` to `model_alone` the weight grows from `model_support_weight`
@@ -223,7 +254,6 @@ class SpamDetector:
         gets no more than `model_support_weight`: the policy sends that to a moderator,
         and the model, trained on YouTube channel plugs, reads it as spam.
         """
-        tokens = self.model.words(text.folded)
         if prose_words(tokens) < self.model_min_words:
             return None  # a link with a caption, or a few words: too little for the model to read
         probability = self.model.probability(text, tokens)
@@ -262,6 +292,9 @@ class SpamDetector:
                 links.append((found.start(), found.start() + len(url), domain))
         return links
 
+    def _is_platform(self, domain: str) -> bool:
+        return any(domain == site or domain.endswith("." + site) for site in self.platforms)
+
     def _is_trusted(self, domain: str) -> bool:
         if domain in self.shorteners:
             return False
@@ -275,8 +308,10 @@ class SpamDetector:
         farm = len(sites) >= self.link_farm_sites
         rule = "spam-link-farm" if farm else None
         for domain, (start, end) in sites.items():
+            if not farm and self._is_platform(domain):
+                continue  # a video or a post shared from a big platform: held as unvetted, but no sign of spam
             what = "a shortened link" if domain in self.shorteners else "a link to an unknown site"
-            evidence.append(_Evidence(self.link_weight, rule, start, end, f"{what} {domain}", plain_link=not farm))
+            evidence.append(_Evidence(self.link_weight, rule, start, end, f"{what} {domain}"))
             if domain.rsplit(".", 1)[-1] in self.suspicious_tlds:
                 evidence.append(_Evidence(self.suspicious_tld_weight, rule, start, end, f"a site under .{domain.rsplit('.', 1)[-1]}"))
         if farm:
