@@ -288,7 +288,9 @@ class RelevanceDetector:
         if '"' in folded and any(self._quotes(_WORD.findall(quoted), profile) for quoted in _QUOTED.findall(folded)):
             return []
         # ... or between single ones: 'The worst is yet to come.' (an apostrophe inside a word ends no quote).
-        if "'" in folded and any(self._quotes(_WORD.findall(quoted), profile) for quoted in _SINGLE_QUOTED.findall(folded)):
+        if (" '" in folded or folded.startswith("'")) and any(
+            self._quotes(_WORD.findall(quoted), profile) for quoted in _SINGLE_QUOTED.findall(folded)
+        ):
             return []
         if not reads_as_english(folded) or _mostly_other_script(original):
             return []  # the language check holds it; its words cannot be weighed against the article's

@@ -23,14 +23,14 @@ from ..errors import RuleFileError
 from ..normalization import Text, normalize
 from ..rules.settings import number, strings, word_list
 from .signal import Signal
-from .spam_model import SIGNS, SpamModel, locate, prose_words, shipped_model
+from .spam_model import GATE_FILE, SIGNS, SpamModel, locate, prose_words, shipped_model
 
 _SPAM_RULES = ("spam-advert", "spam-scam", "spam-link-farm", "spam-repeated-text")
 # The learned layer's rule: named when the model carried a comment that no sign of a kind of spam names.
 _MODEL_RULE = "spam-model"
 # Ways to reach the writer that the model's reading of the text marks (see spam_model.mark).
 # A handle is not one: "@name" mostly answers another commenter.
-_CONTACT_SIGNS = (b"zzphone", b"zzemail", b"zzcode")
+_CONTACT_SIGNS = (b" zzphone ", b" zzemail ", b" zzcode ")
 # "35% off", "70 % off": a discount, whatever the figure.
 _DISCOUNT = re.compile(r"\b\d{1,2}\s?% off\b")
 # Praise counts towards a plug only where a comment opens with it.
@@ -93,7 +93,7 @@ class SpamDetector:
 
     rule_ids = _SPAM_RULES + (_MODEL_RULE, "unvetted-link", "self-promotion")
 
-    def __init__(self, config: dict, source: str, model: SpamModel | None = None):
+    def __init__(self, config: dict, source: str, model: SpamModel | None = None, gate: SpamModel | None = None):
         self.threshold = number(config, "spam", "threshold", source, low=0.1)
         self.link_weight = number(config, "spam", "unknown_link_weight", source)
         self.suspicious_tld_weight = number(config, "spam", "suspicious_tld_weight", source)
@@ -110,6 +110,10 @@ class SpamDetector:
         # The learned layer (spam_model/): past `model_alone` its probability alone
         # makes a comment spam; past `model_support` it adds `model_support_weight`.
         self.model = model or shipped_model()
+        # The cheap test first (issue #9, item 3): a words-only model; a comment it
+        # gives less than `model_gate` is not read by the full model.
+        self.gate = gate or shipped_model(GATE_FILE)
+        self.model_gate = number(config, "spam", "model_gate", source, 0.0, 1.0)
         self.model_alone = number(config, "spam", "model_alone", source, 0.0, 1.0)
         self.model_support = number(config, "spam", "model_support", source, 0.0, 1.0)
         self.model_support_weight = number(config, "spam", "model_support_weight", source)
@@ -184,8 +188,8 @@ class SpamDetector:
         repeated = self._repetition(text)
         if repeated:
             evidence.append(repeated)
-        tokens = self.model.words(folded)
-        contacts = self._contact_evidence(text, tokens)
+        tokens, marked = self.model.read(folded)
+        contacts = self._contact_evidence(text, marked) if b" zz" in marked else []
         evidence.extend(contacts)
         if "% off" in folded and (found := _DISCOUNT.search(folded)):
             first, last, shown = text.evidence(*found.span())
@@ -195,7 +199,7 @@ class SpamDetector:
             # ("Great post! I wrote more on this: <link>" promotes the commenter's own work: held, not spam.)
             first, last, shown = text.evidence(*praise)
             evidence.append(_Evidence(self.praise_weight, None, first, last, f"praise and then a plug '{shown}'"))
-        model = self._model_evidence(text, tokens, promotion is not None)
+        model = self._model_evidence(text, tokens, marked, promotion is not None)
         if model:
             evidence.append(model)
         score = sum(e.weight for e in evidence)
@@ -236,17 +240,18 @@ class SpamDetector:
         shown = text.original[strongest.start:strongest.end]
         return Signal(rule, strongest.start, strongest.end, shown, f"spam score {score:g} of {self.threshold:g}: {signs}")
 
-    def _contact_evidence(self, text: Text, tokens: list[bytes]) -> list[_Evidence]:
+    def _contact_evidence(self, text: Text, marked: bytes) -> list[_Evidence]:
         """A phone number, an e-mail address, a short code to text: each kind found adds `contact_weight` once."""
         evidence = []
         for sign in _CONTACT_SIGNS:
-            if sign in tokens:
-                span = locate(text.folded, SIGNS[sign.decode()])
+            if sign in marked:
+                shown = SIGNS[sign.decode().strip()]
+                span = locate(text.folded, shown)
                 start, end = text.span(*span) if span else (0, len(text.original))
-                evidence.append(_Evidence(self.contact_weight, None, start, end, SIGNS[sign.decode()]))
+                evidence.append(_Evidence(self.contact_weight, None, start, end, shown))
         return evidence
 
-    def _model_evidence(self, text: Text, tokens: list[bytes], promotes_own_work: bool) -> _Evidence | None:
+    def _model_evidence(self, text: Text, tokens: list[bytes], marked: bytes, promotes_own_work: bool) -> _Evidence | None:
         """The learned layer's weight, with the features that weighed most, when its probability is high enough.
 
         From `model_support` to `model_alone` the weight grows from `model_support_weight`
@@ -254,8 +259,10 @@ class SpamDetector:
         gets no more than `model_support_weight`: the policy sends that to a moderator,
         and the model, trained on YouTube channel plugs, reads it as spam.
         """
-        if prose_words(tokens) < self.model_min_words:
+        if prose_words(tokens, marked) < self.model_min_words:
             return None  # a link with a caption, or a few words: too little for the model to read
+        if self.gate.probability(text, tokens) < self.model_gate:
+            return None
         probability = self.model.probability(text, tokens)
         if probability < self.model_support:
             return None
