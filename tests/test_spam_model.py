@@ -7,15 +7,18 @@ in moderation/detectors/spam_model/README.md ("Tables").
 from __future__ import annotations
 
 import hashlib
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from moderation import Comment
-from moderation.detectors.spam_model import SIGNS, SpamModel, mark, shipped_model
+from moderation.detectors.spam_model import GATE_FILE, SIGNS, SpamModel, mark, shipped_model
 from moderation.normalization import normalize
 
-MODEL_DIR = Path(__file__).resolve().parent.parent / "moderation" / "detectors" / "spam_model"
+PROJECT = Path(__file__).resolve().parent.parent
+MODEL_DIR = PROJECT / "moderation" / "detectors" / "spam_model"
+RULES_SPAM = tomllib.loads((PROJECT / "rules" / "spam.toml").read_text(encoding="utf-8"))["spam"]
 
 
 def is_spam(engine, article, text: str) -> bool:
@@ -100,10 +103,10 @@ def test_the_shipped_model_records_the_sources_it_was_trained_from():
     assert shipped_model().sources_sha256 == digest.hexdigest()
 
 
-def test_the_shipped_model_is_small_and_loads_without_numpy():
-    assert (MODEL_DIR / "model.bin.gz").stat().st_size < 400_000
-    model = SpamModel.load()
-    assert 0 < model.size <= 20_000
+def test_the_shipped_models_are_small_and_load_without_numpy():
+    assert (MODEL_DIR / "model.bin.gz").stat().st_size + (MODEL_DIR / "gate.bin.gz").stat().st_size < 400_000
+    assert 0 < SpamModel.load().size <= 20_000
+    assert SpamModel.load(GATE_FILE).counts
 
 
 def test_the_reason_names_what_weighed_most_in_words_a_moderator_reads(engine, seed_article):
@@ -111,3 +114,17 @@ def test_the_reason_names_what_weighed_most_in_words_a_moderator_reads(engine, s
     reasons = [r for r in engine.evaluate(Comment(text=text, article=seed_article)).reasons if r.category == "spam"]
     assert reasons and "spam model" in reasons[0].explanation
     assert not any(sign in reasons[0].explanation for sign in SIGNS)
+
+
+def test_the_gate_lets_every_spam_case_through_to_the_full_model():
+    gate = shipped_model(GATE_FILE)
+    threshold = RULES_SPAM["model_gate"]
+    cleared = [label for label, text in SPAM if gate.probability(normalize(text).folded) < threshold]
+    assert cleared == []
+
+
+def test_the_gate_clears_most_honest_comments(engine):
+    gate = shipped_model(GATE_FILE)
+    threshold = RULES_SPAM["model_gate"]
+    cleared = sum(1 for _, text in HAM if gate.probability(normalize(text).folded) < threshold)
+    assert cleared >= len(HAM) // 2

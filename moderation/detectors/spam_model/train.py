@@ -29,7 +29,6 @@ import random
 import re
 import subprocess
 import sys
-import time
 import tomllib
 from collections import Counter
 from dataclasses import dataclass
@@ -451,7 +450,6 @@ def check_export(model: SpamModel, fitted: Fitted, rows: list[Row]) -> float:
 
 def run(mirror: Path, out: Path, seed: int = SEED, read_test: bool = False, print_=print) -> dict:
     """The whole run: read and split, compare families on dev, export the shipped one, read test once."""
-    started = time.perf_counter()
     sources, dropped = load_sources(mirror)
     print_("## Sources after folding, dedupe, Toxic Spans removal and split\n")
     print_("| source | train | dev | test | spam | dropped |\n|---|---|---|---|---|---|")
@@ -485,7 +483,6 @@ def run(mirror: Path, out: Path, seed: int = SEED, read_test: bool = False, prin
     if read_test:
         print_("## Test, read once\n")
         print_("\n".join(report(chosen, sources, "test", thresholds)))
-    print_(f"\n(run took {time.perf_counter() - started:.0f} s)")
     return {"thresholds": thresholds, "model": model}
 
 
