@@ -128,3 +128,17 @@ def test_the_gate_clears_most_honest_comments(engine):
     threshold = RULES_SPAM["model_gate"]
     cleared = sum(1 for _, text in HAM if gate.probability(normalize(text).folded) < threshold)
     assert cleared >= len(HAM) // 2
+
+
+@pytest.mark.parametrize(
+    "shape",
+    ["a.com." * 40_000, "1,1," * 60_000 + " dollars", "x.y" * 80_000 + "@mail.com", "'ab " * 60_000],
+    ids=["domains joined by dots", "a run of digits and commas", "dotted letters before an at sign", "stray apostrophes"],
+)
+def test_no_shape_makes_the_spam_and_relevance_reading_grow_with_the_square_of_the_length(engine, seed_article, shape):
+    # Regression (issue #11 style): "a.com.a.com..." took 150 s at 1 MB when the bare-domain pattern was unbounded.
+    import time
+
+    started = time.process_time()
+    engine.evaluate(Comment(text=shape, article=seed_article))
+    assert time.process_time() - started < 5

@@ -37,7 +37,9 @@ _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _MENTION = re.compile(r"(?<![\w@])@\w")
 _LINK = re.compile(r"\S*(?:://|www\.)\S*")
 _QUOTED = re.compile(r'"([^"]{12,})"')
-_SINGLE_QUOTED = re.compile(r"(?<![a-z0-9])'([^']{12,}?)'(?![a-z0-9])")  # folding makes every double quotation mark '"'
+# Bounded: a quote is a sentence or two, and an unbounded search from every opening mark
+# would read a comment of stray apostrophes in the square of its length (issue #11).
+_SINGLE_QUOTED = re.compile(r"(?<![a-z0-9])'([^']{12,400}?)'(?![a-z0-9])")  # folding makes every double quotation mark '"'
 _STEM_CACHE_LIMIT = 50_000
 _TITLE_SHOWN = 60
 

@@ -51,15 +51,15 @@ _TLDS = (
 ).split()
 # Folding lowercases and turns look-alikes into letters; "€" and "£" become
 # letters too, so money is read from "$" and currency words.
-_EMAIL = re.compile(r"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
-_HANDLE = re.compile(r"(?<![\w@])@[a-z0-9_.]{2,}")
+_EMAIL = re.compile(r"[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,4}")
+_HANDLE = re.compile(r"(?<![\w@])@[a-z0-9_.]{2,40}")
 _TLD_HINT = re.compile(r"\.(?:" + "|".join(_TLDS) + r")\b")
 _LINK = re.compile(
     r"(?:https?://|www\.)[^\s<>\"'()\[\]{}|]+"
-    r"|(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:" + "|".join(_TLDS) + r")\b(?:/[^\s<>\"'()\[\]{}|]*)?"
+    r"|(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,6}(?:" + "|".join(_TLDS) + r")\b(?:/[^\s<>\"'()\[\]{}|]*)?"
 )
 _MONEY = re.compile(
-    r"\$\s?\d[\d,.]*(?:\s?(?:k|m|million|billion|bn)\b)?|\b\d[\d,.]*\s?(?:usd|dollars?|bucks|euros?)\b"
+    r"\$\s?\d[\d,.]{0,20}(?:\s?(?:k|m|million|billion|bn)\b)?|\b\d[\d,.]{0,20}\s?(?:usd|dollars?|bucks|euros?)\b"
 )
 # Eight to fifteen digits in a row, with spaces, dots, dashes or brackets between
 # groups: "1-800-555-0199", "+44 7911 123456", "(646) 555-0100"; not "$12 million" nor "2004".
@@ -78,8 +78,10 @@ _B["dot_letter"] = re.compile(rb"\.[a-z]")
 # character separates words (one encode, one translate, one split, all in C).
 _SEPARATORS = bytes(c if (48 <= c <= 57 or 97 <= c <= 122) else 32 for c in range(256))
 _WORD = re.compile(r"[a-z0-9']+")
-# Past this many words the rest of a comment is not read.
+# Past this many words the rest of a comment is not read ...
 MAX_WORDS = 1_000
+# ... nor past this many characters.
+MAX_CHARS = 20_000
 
 
 def mark(folded: str, trusted: Trusted | None = None) -> bytes:
@@ -87,7 +89,9 @@ def mark(folded: str, trusted: Trusted | None = None) -> bytes:
 
     A link to a site of `trusted` (news, reference, public bodies) is "zznews", any other "zzlink".
     """
-    text = folded.encode("ascii", "replace")
+    # Past MAX_CHARS nothing is read: the words past MAX_WORDS are cut anyway, and every
+    # pattern below is bounded, so a megabyte comment costs what its first pages cost (issue #11).
+    text = (folded[:MAX_CHARS] if len(folded) > MAX_CHARS else folded).encode("ascii", "replace")
     # Each pattern runs only where a cheap test says it may match: most comments
     # hold no "@", no link, no "$" and fewer than eight digits, and are read by
     # byte tests alone (one regular expression over every comment cost 15 us).
