@@ -36,7 +36,10 @@ from .signal import Signal
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _MENTION = re.compile(r"(?<![\w@])@\w")
 _LINK = re.compile(r"\S*(?:://|www\.)\S*")
-_QUOTED = re.compile(r'"([^"]{12,})"')  # folding makes every double quotation mark '"'
+_QUOTED = re.compile(r'"([^"]{12,})"')
+# Bounded: a quote is a sentence or two, and an unbounded search from every opening mark
+# would read a comment of stray apostrophes in the square of its length (issue #11).
+_SINGLE_QUOTED = re.compile(r"(?<![a-z0-9])'([^']{12,400}?)'(?![a-z0-9])")  # folding makes every double quotation mark '"'
 _STEM_CACHE_LIMIT = 50_000
 _TITLE_SHOWN = 60
 
@@ -83,6 +86,20 @@ def _data_lines(name: str) -> list[str]:
 _NAME_GROUPS = tuple(tuple(line.split()) for line in _data_lines("name_groups"))
 # Fields of news vocabulary: "war: war fight battle enemy ...".
 _FIELDS = tuple(tuple(line.split(":", 1)[1].split()) for line in _data_lines("topic_fields"))
+# Subject fields (subject_fields.txt): (is a field of names, its entries), an entry
+# being a word, a Capitalised word (counts only so written) or a phrase of words joined by "_".
+def _subject_field(line: str) -> tuple[bool, tuple[str, ...], tuple[str, ...]]:
+    """(is a field of names, the words that mark its subject area, its entries) of one line of subject_fields.txt."""
+    head, _, entries = line.partition(":")
+    name, _, marks = head.partition("(")
+    return (
+        name.strip().endswith("+names"),
+        tuple(marks.rstrip(") ").split()),
+        tuple(entry.replace("_", " ") for entry in entries.split()),
+    )
+
+
+_SUBJECT_FIELDS = tuple(_subject_field(line) for line in _data_lines("subject_fields"))
 
 
 @dataclass(frozen=True)
@@ -103,6 +120,8 @@ class ArticleProfile:
     kinds: tuple[tuple[str, str], ...] = field(compare=False, repr=False)
     # Every run of `quote_words` words of the article, joined by spaces.
     quotes: frozenset[str] = field(compare=False, repr=False)
+    # Phrases of the subject fields the article belongs to ("war powers") -> weight.
+    phrase_weights: Mapping[str, float] = field(default_factory=dict, compare=False, repr=False)
 
 
 class RelevanceDetector:
@@ -150,6 +169,24 @@ class RelevanceDetector:
             if sum(1 for key in {stem(word) for word in words} if key in counts) >= self.field_min:
                 weights.update((stem(word), self.field_weight) for word in words)
                 sources.update(words)
+        capital_fields: dict[str, set[str]] = {}
+        phrase_weights: dict[str, float] = {}
+        for as_names, marks, entries in _SUBJECT_FIELDS:
+            # A field the article belongs to: it uses `field_min` of its marks and entries.
+            used = {stem(word.lower()) for word in (*marks, *entries) if " " not in word and stem(word.lower()) in counts}
+            used.update(phrase for phrase in entries if " " in phrase and f" {phrase} " in f" {body} ")
+            if len(used) < self.field_min:
+                continue
+            weight = self.name_weight if as_names else self.field_weight
+            for entry in entries:
+                if " " in entry:
+                    phrase_weights[entry] = max(phrase_weights.get(entry, 0), weight)
+                    continue
+                word = entry.lower()
+                weights[stem(word)] = max(weights.get(stem(word), 0), weight)
+                sources.add(word)
+                if entry != word:  # "Surge", "Hill": only with a capital
+                    capital_fields.setdefault(stem(word), set()).add(word)
         for key, count in counts.items():
             if len(key) < 3 or key.isdigit() or key in FUNCTION_WORDS:
                 continue  # "al" of al-Amiri, numbers, and stems such as "are" of "areas" say nothing
@@ -164,6 +201,9 @@ class RelevanceDetector:
             weight = self.title_everyday_weight if is_everyday_english(word) else self.title_weight
             weights[stem(word)] = max(weights.get(stem(word), 0), weight)
         capital_names = {key: {word} for key, word in names.items() if is_everyday_english(word)}
+        for key, words in capital_fields.items():
+            if key not in names:  # the article's own name ("Lake") keeps its own form
+                capital_names.setdefault(key, set()).update(words)
         # Other names of the places and groups the article names ("Tehran" for "Iran").
         for group in _NAME_GROUPS:
             if any(stem(word) in names and stem(word) not in self.background for word in group):
@@ -179,6 +219,8 @@ class RelevanceDetector:
             patterns.setdefault(phrase, ("post", phrase))
         for phrase in phrases:
             patterns.setdefault(phrase, ("name", phrase))
+        for phrase in phrase_weights:
+            patterns.setdefault(phrase, ("phrase", phrase))
         for key in weights:
             patterns.setdefault(key, ("stem", key))
         # A stem is found as the start of a comment's word, but "ally" does not start "allies".
@@ -201,6 +243,7 @@ class RelevanceDetector:
             ),
             kinds=tuple(patterns.values()),
             quotes=frozenset(" ".join(body_words[i : i + size]) for i in range(len(body_words) - size + 1)),
+            phrase_weights=MappingProxyType(phrase_weights),
         )
 
     def detect(self, text: Text, profile: ArticleProfile | None) -> list[Signal]:
@@ -239,12 +282,17 @@ class RelevanceDetector:
                 return []  # it talks about the post or the comment rules
             elif value not in shared:
                 shared[value] = value
-                score += self.name_weight
+                score += profile.phrase_weights[value] if kind == "phrase" else self.name_weight
             if score >= self.threshold:
                 return []
         # Quotes are looked for between quotation marks only: a comment that quotes
         # without them nearly always names the article's people and places as well.
         if '"' in folded and any(self._quotes(_WORD.findall(quoted), profile) for quoted in _QUOTED.findall(folded)):
+            return []
+        # ... or between single ones: 'The worst is yet to come.' (an apostrophe inside a word ends no quote).
+        if (" '" in folded or folded.startswith("'")) and any(
+            self._quotes(_WORD.findall(quoted), profile) for quoted in _SINGLE_QUOTED.findall(folded)
+        ):
             return []
         if not reads_as_english(folded) or _mostly_other_script(original):
             return []  # the language check holds it; its words cannot be weighed against the article's

@@ -23,8 +23,18 @@ from ..errors import RuleFileError
 from ..normalization import Text, normalize
 from ..rules.settings import number, strings, word_list
 from .signal import Signal
+from .spam_model import GATE_FILE, SIGNS, SpamModel, locate, prose_words, shipped_model
 
 _SPAM_RULES = ("spam-advert", "spam-scam", "spam-link-farm", "spam-repeated-text")
+# The learned layer's rule: named when the model carried a comment that no sign of a kind of spam names.
+_MODEL_RULE = "spam-model"
+# Ways to reach the writer that the model's reading of the text marks (see spam_model.mark).
+# A handle is not one: "@name" mostly answers another commenter.
+_CONTACT_SIGNS = (b" zzphone ", b" zzemail ", b" zzcode ")
+# "35% off", "70 % off": a discount, whatever the figure.
+_DISCOUNT = re.compile(r"\b\d{1,2}\s?% off\b")
+# Praise counts towards a plug only where a comment opens with it.
+_PRAISE_WINDOW = 80
 
 # Top-level domains a bare "name.tld" (no http, no www) is read as a link for.
 # Those that are also short English words ("in", "it", "me", "us", "is", "to")
@@ -81,9 +91,9 @@ class _Evidence:
 class SpamDetector:
     """Scores a comment for spam; below the threshold, flags unvetted links and self-promotion."""
 
-    rule_ids = _SPAM_RULES + ("unvetted-link", "self-promotion")
+    rule_ids = _SPAM_RULES + (_MODEL_RULE, "unvetted-link", "self-promotion")
 
-    def __init__(self, config: dict, source: str):
+    def __init__(self, config: dict, source: str, model: SpamModel | None = None, gate: SpamModel | None = None):
         self.threshold = number(config, "spam", "threshold", source, low=0.1)
         self.link_weight = number(config, "spam", "unknown_link_weight", source)
         self.suspicious_tld_weight = number(config, "spam", "suspicious_tld_weight", source)
@@ -97,7 +107,22 @@ class SpamDetector:
         self.repeated_phrase_words = int(number(config, "spam", "repeated_phrase_words", source, low=2))
         self.repeated_phrase_share = number(config, "spam", "repeated_phrase_share", source, high=1)
         self.trusted = _domains(strings(config, "spam", "trusted_domains", source))
+        # The learned layer (spam_model/): past `model_alone` its probability alone
+        # makes a comment spam; past `model_support` it adds `model_support_weight`.
+        self.model = model or shipped_model()
+        # The cheap test first (issue #9, item 3): a words-only model; a comment it
+        # gives less than `model_gate` is not read by the full model.
+        self.gate = gate or shipped_model(GATE_FILE)
+        self.model_gate = number(config, "spam", "model_gate", source, 0.0, 1.0)
+        self.model_alone = number(config, "spam", "model_alone", source, 0.0, 1.0)
+        self.model_support = number(config, "spam", "model_support", source, 0.0, 1.0)
+        self.model_support_weight = number(config, "spam", "model_support_weight", source)
+        self.model_min_words = int(number(config, "spam", "model_min_words", source, low=1))
+        self.contact_weight = number(config, "spam", "contact_weight", source)
+        self.discount_weight = number(config, "spam", "discount_weight", source)
+        self.praise_weight = number(config, "spam", "praise_then_plug_weight", source)
         self.shorteners = frozenset(_domains(strings(config, "spam", "shorteners", source)))
+        self.platforms = _domains(strings(config, "spam", "platform_domains", source))
         self.suspicious_tlds = frozenset(tld.lstrip(".") for tld in strings(config, "spam", "suspicious_tlds", source))
         # One Aho-Corasick pass over the folded text finds every phrase of every
         # kind, and the hints that a link may be present.
@@ -107,7 +132,7 @@ class SpamDetector:
             for phrase in group["phrases"]:
                 patterns.append(normalize(phrase).folded)
                 self._meaning.append(("spam", group["weight"], group["rule"], group["what"]))
-        for key, kind in (("own_channel", "promotion"), ("authoring", "authoring"), ("not_promotion", "ignore")):
+        for key, kind in (("own_channel", "promotion"), ("authoring", "authoring"), ("not_promotion", "ignore"), ("praise", "praise")):
             for phrase in strings(config, "spam", key, source):
                 patterns.append(normalize(phrase).folded)
                 self._meaning.append((kind, 0.0, None, key))
@@ -126,6 +151,7 @@ class SpamDetector:
         evidence: list[_Evidence] = []
         promotion: tuple[int, int] | None = None
         authoring: tuple[int, int] | None = None
+        praise: tuple[int, int] | None = None
         link_hints: list[int] = []
         money_hints: list[int] = []
         seen: set[str] = set()
@@ -148,6 +174,8 @@ class SpamDetector:
                 promotion = promotion or (start, end)
             elif kind == "authoring":
                 authoring = authoring or (start, end)
+            elif kind == "praise" and start < _PRAISE_WINDOW:
+                praise = praise or (start, end)
         links = self._links(folded, link_hints) if link_hints else []
         unknown = [link for link in links if not self._is_trusted(link[2])]
         evidence.extend(self._link_evidence(text, unknown))
@@ -160,6 +188,20 @@ class SpamDetector:
         repeated = self._repetition(text)
         if repeated:
             evidence.append(repeated)
+        tokens, marked = self.model.read(folded)
+        contacts = self._contact_evidence(text, marked) if b" zz" in marked else []
+        evidence.extend(contacts)
+        if "% off" in folded and (found := _DISCOUNT.search(folded)):
+            first, last, shown = text.evidence(*found.span())
+            evidence.append(_Evidence(self.discount_weight, "spam-advert", first, last, f"a discount '{shown}'"))
+        plugs = [e for e in evidence if e.what.startswith(("a link to an unknown site", "a shortened link"))] + contacts
+        if praise is not None and plugs and promotion is None and authoring is None:
+            # ("Great post! I wrote more on this: <link>" promotes the commenter's own work: held, not spam.)
+            first, last, shown = text.evidence(*praise)
+            evidence.append(_Evidence(self.praise_weight, None, first, last, f"praise and then a plug '{shown}'"))
+        model = self._model_evidence(text, tokens, marked, promotion is not None)
+        if model:
+            evidence.append(model)
         score = sum(e.weight for e in evidence)
         if score >= self.threshold:
             return [self._spam_signal(text, evidence, score)]
@@ -186,14 +228,59 @@ class SpamDetector:
         # evidence shown is that kind's strongest sign.
         by_rule: dict[str, float] = {}
         for e in evidence:
-            if e.rule:
+            if e.rule and e.rule != _MODEL_RULE:
                 by_rule[e.rule] = by_rule.get(e.rule, 0) + e.weight
-        rule = max(_SPAM_RULES, key=lambda r: by_rule.get(r, 0)) if by_rule else "spam-advert"
+        if by_rule:
+            rule = max(_SPAM_RULES, key=lambda r: by_rule.get(r, 0))
+        else:
+            rule = _MODEL_RULE if any(e.rule == _MODEL_RULE for e in evidence) else "spam-advert"
         ranked = sorted(evidence, key=lambda e: (e.rule != rule, -e.weight, e.start))
         strongest = ranked[0]
         signs = "; ".join(dict.fromkeys(e.what for e in ranked))
         shown = text.original[strongest.start:strongest.end]
         return Signal(rule, strongest.start, strongest.end, shown, f"spam score {score:g} of {self.threshold:g}: {signs}")
+
+    def _contact_evidence(self, text: Text, marked: bytes) -> list[_Evidence]:
+        """A phone number, an e-mail address, a short code to text: each kind found adds `contact_weight` once."""
+        evidence = []
+        for sign in _CONTACT_SIGNS:
+            if sign in marked:
+                shown = SIGNS[sign.decode().strip()]
+                span = locate(text.folded, shown)
+                start, end = text.span(*span) if span else (0, len(text.original))
+                evidence.append(_Evidence(self.contact_weight, None, start, end, shown))
+        return evidence
+
+    def _model_evidence(self, text: Text, tokens: list[bytes], marked: bytes, promotes_own_work: bool) -> _Evidence | None:
+        """The learned layer's weight, with the features that weighed most, when its probability is high enough.
+
+        From `model_support` to `model_alone` the weight grows from `model_support_weight`
+        to the threshold. A comment that promotes the commenter's own blog or channel
+        gets no more than `model_support_weight`: the policy sends that to a moderator,
+        and the model, trained on YouTube channel plugs, reads it as spam.
+        """
+        if prose_words(tokens, marked) < self.model_min_words:
+            return None  # a link with a caption, or a few words: too little for the model to read
+        if self.gate.probability(text, tokens) < self.model_gate:
+            return None
+        probability = self.model.probability(text, tokens)
+        if probability < self.model_support:
+            return None
+        if probability >= self.model_alone:
+            weight = self.threshold
+        else:
+            share = (probability - self.model_support) / (self.model_alone - self.model_support)
+            weight = self.model_support_weight + share * (self.threshold - self.model_support_weight)
+        if promotes_own_work:
+            weight = min(weight, self.model_support_weight)
+        weight = round(weight, 1)
+        weighed = self.model.explain(text)
+        what = f"spam model {probability:.2f}"
+        if weighed:
+            what += " (weighed most: " + ", ".join(f"'{w.feature}'" for w in weighed) + ")"
+        span = next(filter(None, (locate(text.folded, w.feature) for w in weighed)), None)
+        start, end = text.span(*span) if span else (0, len(text.original))
+        return _Evidence(weight, _MODEL_RULE, start, end, what)
 
     def _links(self, folded: str, hints: list[int]) -> list[tuple[int, int, str]]:
         """Each link or bare domain as (start, end, domain) in the folded text, read where a hint was found."""
@@ -212,6 +299,9 @@ class SpamDetector:
                 links.append((found.start(), found.start() + len(url), domain))
         return links
 
+    def _is_platform(self, domain: str) -> bool:
+        return any(domain == site or domain.endswith("." + site) for site in self.platforms)
+
     def _is_trusted(self, domain: str) -> bool:
         if domain in self.shorteners:
             return False
@@ -225,6 +315,8 @@ class SpamDetector:
         farm = len(sites) >= self.link_farm_sites
         rule = "spam-link-farm" if farm else None
         for domain, (start, end) in sites.items():
+            if not farm and self._is_platform(domain):
+                continue  # a video or a post shared from a big platform: held as unvetted, but no sign of spam
             what = "a shortened link" if domain in self.shorteners else "a link to an unknown site"
             evidence.append(_Evidence(self.link_weight, rule, start, end, f"{what} {domain}"))
             if domain.rsplit(".", 1)[-1] in self.suspicious_tlds:
