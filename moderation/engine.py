@@ -48,8 +48,9 @@ class Engine:
         self._detectors = (
             VulgarityDetector(rules.terms, vulgarity, vulgarity_source),
             PhraseDetector(civility.get("words", {}), phrase_rules, civility_source),
-            # The learned layer reads what the phrase rules may have missed.
-            IncivilityDetector(incivility, incivility_source),
+            # The learned layer reads what the phrase rules may have missed; its reject
+            # conditions may name the civility word lists ({group}).
+            IncivilityDetector(incivility, incivility_source, word_lists=civility.get("words", {})),
             ShoutingDetector(shouting, shouting_source),
             SpamDetector(spam, spam_source),
             LanguageDetector(language, language_source),
