@@ -41,6 +41,7 @@ weighed most.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 import math
@@ -274,16 +275,22 @@ class IncivilityModel:
         )
         # key -> two complex numbers (squares + i*insult, threat + i*identity_attack). Summing
         # complex numbers sums two columns at once: transposing two columns instead of four
-        # is what keeps scoring within its budget.
-        it = iter(values)
-        table: dict[bytes, tuple[complex, complex]] = {}
-        self._grams: dict[bytes, tuple[complex, complex]] = {}
-        for key, (squared, a, b, c) in zip(vocabulary, zip(it, it, it, it)):
-            if key[:1] == GRAM_PREFIX:
-                self._grams[key[1:]] = (complex(squared, a), complex(b, c))
-            else:
-                table[key] = (complex(squared, a), complex(b, c))
-        self._table = table
+        # is what keeps scoring within its budget. Built by C-level maps: start-up counts.
+        collecting = gc.isenabled()
+        gc.disable()  # 100,000 new tuples would wake the cycle collector again and again for nothing
+        try:
+            rows = list(zip(map(complex, values[0::4], values[1::4]), map(complex, values[2::4], values[3::4])))
+            first_gram = header.get("first_gram")
+            if first_gram is not None and _grams_from(vocabulary, first_gram):
+                table = dict(zip(vocabulary[:first_gram], rows[:first_gram]))
+                self._grams: dict[bytes, tuple[complex, complex]] = dict(zip((key[1:] for key in vocabulary[first_gram:]), rows[first_gram:]))
+            else:  # a file that does not say where its n-grams start, or says it wrongly
+                table = {key: row for key, row in zip(vocabulary, rows) if key[:1] != GRAM_PREFIX}
+                self._grams = {key[1:]: row for key, row in zip(vocabulary, rows) if key[:1] == GRAM_PREFIX}
+        finally:
+            if collecting:
+                gc.enable()
+        self._table: dict[bytes, tuple[complex, complex]] = table
         self._conjunctions = [(c, table.pop(c.key)) for c in self.reading.conjunctions if c.key in table]
         self._oov: dict[bytes, tuple] = {}
         self.size = len(vocabulary)
@@ -391,6 +398,15 @@ class IncivilityModel:
             pulls[feature] = pulls.get(feature, 0.0) + part(row) / norm
         ranked = sorted(((w, f) for f, w in pulls.items() if w > 0), reverse=True)[:top]
         return [Weighed(f.decode(), *spans[f], round(weight, 2)) for weight, f in ranked]
+
+
+def _grams_from(vocabulary: list[bytes], first: int) -> bool:
+    """Whether the keys from `first` on are n-grams and the key before is not (the two ends tell; export writes n-grams last)."""
+    if not 0 <= first <= len(vocabulary):
+        return False
+    before_ok = first == 0 or vocabulary[first - 1][:1] != GRAM_PREFIX
+    after_ok = first == len(vocabulary) or (vocabulary[first][:1] == GRAM_PREFIX and vocabulary[-1][:1] == GRAM_PREFIX)
+    return before_ok and after_ok
 
 
 def _sigmoid(z: float) -> float:

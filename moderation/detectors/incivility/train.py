@@ -489,15 +489,15 @@ FAMILIES = {
     "lr-words+grams+conj": ("lr", "entries:words+grams+conj", 2.0),
 }
 # The families `moderation train` compares by default (the rest: --families).
-COMPARED = ("nblr-word", "nblr-words", "nblr-words+addr", "nblr-words+grams", "nblr-words+grams+addr", "lr-words+grams+addr")
-SHIPPED = "nblr-words+grams+addr"
+COMPARED = ("nblr-word", "nblr-words", "nblr-words+addr", "nblr-words+grams", "nblr-words+grams+addr", "nblr-words+grams+conj", "lr-words+grams+conj")
+SHIPPED = "nblr-words+grams"
 # Vocabulary of the entry families: the most frequent words, pairs and n-grams of the train rows
 # (document frequency >= MIN_DF). LISTED_WORDS more words are stored with their n-grams summed,
 # so that frequent words cost one lookup (README, "Speed and size").
 MAX_WORD_FEATURES = 20_000
-MAX_PAIR_FEATURES = 20_000
-MAX_GRAM_FEATURES = 40_000
-LISTED_WORDS = 40_000
+MAX_PAIR_FEATURES = 10_000
+MAX_GRAM_FEATURES = 20_000
+LISTED_WORDS = 10_000
 # "selpairs" families keep only the pairs that tilt most towards or away from a label.
 TELLING_PAIRS = 8_000
 MIN_PAIR_ROWS = 5
@@ -832,10 +832,12 @@ def report_split(fitted: Fitted, sources: dict[str, Source], split: str, thresho
 
 
 def compare(sources: dict[str, Source], seed: int = SEED, names=None) -> tuple[list[str], dict[str, Fitted]]:
-    """Fit each family on train and score it on dev at its own dev-chosen thresholds."""
+    """Fit each family on train and score it on dev at its own dev-chosen thresholds; time each exportable family's scorer."""
+    import tempfile
+
     train = _rows(sources, "train", "train")
-    table = ["| family | source | incivility P | R | F1 | clean news flagged | features | fit s |", "|---|---|---|---|---|---|---|---|"]
-    fitted_all = {}
+    table = ["| family | source | incivility P | R | F1 | clean news flagged | features | fit s | score us |", "|---|---|---|---|---|---|---|---|---|"]
+    fitted_all, models = {}, {}
     for name in names or FAMILIES:
         started = _clock()
         fitted = fit(name, train, seed)
@@ -843,6 +845,9 @@ def compare(sources: dict[str, Source], seed: int = SEED, names=None) -> tuple[l
         thresholds = choose_thresholds(fitted, sources)
         fitted_all[name] = fitted
         size = len(_vocabulary(fitted.vectorizer))
+        if isinstance(fitted.vectorizer, EntryVectorizer):
+            with tempfile.TemporaryDirectory() as folder:
+                models[name] = export(fitted, thresholds, Path(folder) / MODEL_FILE, seed, name)
         for source in sources.values():
             rows = [r for r in source.rows if r.split == "dev" and incivility_gold(r) is not None]
             if not rows:
@@ -855,8 +860,29 @@ def compare(sources: dict[str, Source], seed: int = SEED, names=None) -> tuple[l
             every = flags(p, thresholds, len(rows))
             clean = [f for r, f in zip(rows, every) if r.labels.get("clean")]
             rate = f"{sum(clean) / len(clean):.2%}" if clean else ""
-            table.append(f"| {name} | {source.name} ({source.use}) | {counts.precision:.3f} | {counts.recall:.3f} | {counts.f1:.3f} | {rate} | {size:,} | {seconds:.0f} |")
-    return table, fitted_all
+            table.append(f"| {name} | {source.name} ({source.use}) | {counts.precision:.3f} | {counts.recall:.3f} | {counts.f1:.3f} | {rate} | {size:,} | {seconds:.0f} | {{{name}}} |")
+    texts, _ = timing_comments(sources)
+    timed = interleaved_speed(models, texts)
+    cells = {name: f"{timed[name]:.1f}" if name in timed else "—" for name in fitted_all}
+    return [line.replace("{" + name + "}", cells[name]) if line.endswith("} |") else line for line in table for name in [line.split(" | ")[0][2:]]], fitted_all
+
+
+def interleaved_speed(models: dict[str, IncivilityModel], texts: list[str], repeat: int = 5) -> dict[str, float]:
+    """CPU microseconds per comment of each model's `score`, the models taking turns so that a busy machine slows all alike (best of `repeat`)."""
+    from time import process_time
+
+    folded = [normalize(t) for t in texts]
+    best = {name: float("inf") for name in models}
+    for model in models.values():
+        for t in folded:  # warm each model's memo of words it knows only in pieces
+            model.score(t)
+    for _ in range(repeat):
+        for name, model in models.items():
+            started = process_time()
+            for t in folded:
+                model.score(t)
+            best[name] = min(best[name], process_time() - started)
+    return {name: seconds / max(1, len(folded)) * 1e6 for name, seconds in best.items()}
 
 
 def _clock() -> float:
@@ -901,10 +927,12 @@ def export(fitted: Fitted, thresholds: dict[str, float], out: Path, seed: int, n
         if pairs:
             vocabulary.append(word.decode())
             rows.append(summed(pairs))
-    for key, i in columns.items():
+    # Pairs and conjunctions, then the n-grams last: the scorer reads them as two tables.
+    for key, i in sorted(columns.items(), key=lambda kv: kv[0][:1] == GRAM_PREFIX):
         if b" " in key or key[:1] == GRAM_PREFIX or key in special:
             vocabulary.append(key.decode())
             rows.append(summed([(i, vectorizer.idf[key])]))
+    first_gram = next((i for i, key in enumerate(vocabulary) if key.startswith(GRAM_PREFIX.decode())), len(vocabulary))
     reading = vectorizer.reading
     header = {
         "version": f"incivility-{name}-seed{seed}",
@@ -913,8 +941,9 @@ def export(fitted: Fitted, thresholds: dict[str, float], out: Path, seed: int, n
         "data_sha256": own_digest(),
         "thresholds": {label: round(t, 3) for label, t in thresholds.items()},
         "bias": [fitted.heads[label].intercept for label in LABELS],
-        "pairs": True,
+        "pairs": reading.pairs,
         "grams": list(reading.gram_range) if reading.gram_range else None,
+        "first_gram": first_gram,
         "conjunctions": [
             {"key": c.key.decode(), "left": sorted(w.decode() for w in c.left), "right": sorted(w.decode() for w in c.right), "window": c.window, "value": c.value}
             for c in reading.conjunctions
@@ -1075,12 +1104,26 @@ def run(mirror: Path, out: Path, seed: int = SEED, families=None, print_=print) 
     print_(f"\n## Shipped: {SHIPPED}; thresholds chosen on dev: " + ", ".join(f"{k}={v:.3f}" for k, v in thresholds.items()))
     print_("\n### dev at those thresholds\n")
     print_("\n".join(report_split(fitted, sources, "dev", thresholds)))
+    previous = None
+    if out.exists():  # the model this run replaces, timed beside the new one
+        try:
+            previous = IncivilityModel.from_bytes(out.read_bytes())
+        except (ValueError, KeyError, OSError):
+            previous = None
     model = export(fitted, thresholds, out, seed)
     worst = check_export(model, fitted, _rows(sources, "dev")[:2000])
     texts, where = timing_comments(sources)
+    cold = IncivilityModel.from_bytes(out.read_bytes())
+    started = _clock()
+    for text in texts:  # first sight of every word it knows only in pieces
+        cold.score(normalize(text))
+    cold_us = (_clock() - started) / max(1, len(texts)) * 1e6
     score_us, explain_us = speed(model, texts)
     print_(f"\n{out}: {out.stat().st_size:,} bytes, {model.size:,} keys; pure-Python scorer agrees with scikit-learn to {worst:.1e}")
-    print_(f"scorer on {len(texts):,} comments of 300-800 characters ({where}), best of 3, CPU: score {score_us:.1f} us, score + explain {explain_us:.1f} us")
+    print_(f"scorer on {len(texts):,} comments of 300-800 characters ({where}), best of 3, CPU: score {score_us:.1f} us, score + explain {explain_us:.1f} us; first pass of a fresh model {cold_us:.1f} us")
+    if previous is not None:
+        timed = interleaved_speed({"replaced": previous, "new": model}, texts)
+        print_(f"taking turns on the same comments: the model replaced ({previous.version or 'version 1'}) {timed['replaced']:.1f} us, the new one {timed['new']:.1f} us")
     conditions = reject_conditions(model)
     rejects = choose_reject_thresholds(model, sources, conditions)
     print_("\n## Reject where rules agree: thresholds chosen on dev (rules/incivility.toml's patterns): " + ", ".join(f"{k}={v:.3f}" for k, v in rejects.items()))
