@@ -489,7 +489,7 @@ class IncivilityDetector:
                 found = _agrees(condition, text.folded, weighed)
                 if found is not None:
                     rule = condition.rule
-                    detail += f" (reject from {condition.threshold:.2f}) and {condition.says} '{text.folded[found[0]:found[1]]}'"
+                    detail += f" (reject from {condition.threshold:.3g}) and {condition.says} '{text.folded[found[0]:found[1]]}'"
                 elif not hold:
                     continue
             if weighed:
