@@ -48,8 +48,9 @@ class Engine:
         self._detectors = (
             VulgarityDetector(rules.terms, vulgarity, vulgarity_source),
             PhraseDetector(civility.get("words", {}), phrase_rules, civility_source),
-            # The learned layer reads what the phrase rules may have missed.
-            IncivilityDetector(incivility, incivility_source),
+            # The learned layer reads what the phrase rules may have missed; its reject
+            # conditions may name the civility word lists ({group}).
+            IncivilityDetector(incivility, incivility_source, word_lists=civility.get("words", {})),
             ShoutingDetector(shouting, shouting_source),
             SpamDetector(spam, spam_source),
             LanguageDetector(language, language_source),
@@ -58,6 +59,7 @@ class Engine:
         self._relevance = RelevanceDetector(relevance, relevance_source)
         # Rules whose signal settles a comment before relevance is judged: spam, and every rule that rejects.
         self._settled = frozenset(rule.id for rule in rules.rules.values() if rule.category == "spam" or rule.action == "reject")
+        self._phrase_rules = frozenset(rule_id for rule_id, _ in phrase_rules)
         self._profiles: OrderedDict[tuple[str, str], object] = OrderedDict()
         self._check_rule_ids()
 
@@ -74,6 +76,10 @@ class Engine:
         signals: list[Signal] = []
         for detector in self._detectors:
             signals.extend(detector.detect(text))
+        if any(s.rule in self._phrase_rules for s in signals):
+            # The learned layer holds what the phrase rules missed: where one of them already
+            # spoke, the model's hold adds a second reason for the same words. Its rejects stay.
+            signals = [s for s in signals if s.rule != "incivility-model"]
         if comment.article is not None and comment.parent_id is None and not any(s.rule in self._settled for s in signals):
             # Off topic is only worth saying of a comment nothing else settled:
             # a reply answers the thread, and spam or a comment rejected for

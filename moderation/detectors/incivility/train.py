@@ -24,6 +24,7 @@ import hashlib
 import html
 import io
 import json
+import math
 import re
 import subprocess
 import sys
@@ -33,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...normalization import normalize
-from . import LABELS, MODEL_FILE, IncivilityModel, features, words, write_model
+from . import GRAM_PREFIX, LABELS, MODEL_FILE, SECOND_PERSON, Conjunction, IncivilityModel, Reading, entries, feature_words, features, grams, near, words, write_model
 
 MANIFEST = Path(__file__).with_name("sources.toml")
 DEFAULT_OUT = Path(__file__).with_name(MODEL_FILE)
@@ -290,6 +291,56 @@ def _surge(files: list[bytes]) -> list[Row]:
     return [Row(r["text"], {"uncivil": int(r["is_toxic"] == "Toxic")}) for r in _csv(files[0])]
 
 
+DATA_DIR = Path(__file__).with_name("data")
+_OWN_LABELS = {"insult", "threat", "identity_attack", "clean"}
+
+
+def read_own(path: Path) -> list[tuple[tuple[str, ...], str, int]]:
+    """The project's own labelled comments in one file: (labels, text, line number) for every comment line.
+
+    A line "## insult threat" sets the labels of the lines after it; other lines starting with "#" are notes.
+    """
+    rows, labels = [], None
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("## "):
+            labels = tuple(line[3:].split())
+            unknown = set(labels) - _OWN_LABELS
+            if unknown or not labels or ("clean" in labels and len(labels) > 1):
+                raise SourceError(f"{path.name}:{number}: labels must be clean, or some of insult, threat, identity_attack: {line!r}")
+            continue
+        if line.startswith("#"):
+            continue
+        if labels is None:
+            raise SourceError(f"{path.name}:{number}: a comment before any '## labels' line")
+        rows.append((labels, line, number))
+    return rows
+
+
+def own_files(directory: Path = DATA_DIR) -> list[Path]:
+    """The own data's files, in name order."""
+    return sorted(directory.glob("*.txt"))
+
+
+def own_digest(directory: Path = DATA_DIR) -> str:
+    """sha256 over the own data's file names and bytes: the model records it, and a test checks they agree."""
+    digest = hashlib.sha256()
+    for path in own_files(directory):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _own(directory: Path = DATA_DIR) -> list[Row]:
+    rows = []
+    for path in own_files(directory):
+        for labels, text, _ in read_own(path):
+            marks = {label: int(label in labels) for label in LABELS}
+            rows.append(Row(text, {**marks, "uncivil": int(any(marks.values()))}))
+    return rows
+
+
 LOADERS = {
     "davidson": _davidson,
     "edos": _edos,
@@ -300,6 +351,7 @@ LOADERS = {
     "ucc": _ucc,
     "ethos": _ethos,
     "surge": _surge,
+    "own": lambda files: _own(),
 }
 
 
@@ -329,7 +381,7 @@ def load_sources(mirror: Path, manifest: list[dict] | None = None) -> dict[str, 
     for source in manifest:
         if source["use"] == "exclude":
             continue
-        files = [read_pinned(mirror, source, entry) for entry in source["file"]]
+        files = [read_pinned(mirror, source, entry) for entry in source.get("file", [])]
         if source["name"] == "toxigen":
             raw = _toxigen(files, [entry["path"] for entry in source["file"]])
         else:
@@ -376,10 +428,17 @@ class Head:
     intercept: float
 
 
-def _weights(rows: list[Row], power: float = 0.5) -> list[float]:
-    """Sample weights that keep a large source from drowning a small one: each source weighs n**power in total."""
+# A source's total weight is n**SOURCE_POWER times its boost: the project's own comments are the
+# nearest to what the engine moderates, so they count for more than their number (chosen on dev).
+SOURCE_POWER = 0.5
+SOURCE_BOOST = {"own": 3.0}
+
+
+def _weights(rows: list[Row], power: float | None = None) -> list[float]:
+    """Sample weights that keep a large source from drowning a small one: each source weighs n**power (times its boost) in total."""
+    power = SOURCE_POWER if power is None else power
     counts = Counter(r.source for r in rows)
-    return [counts[r.source] ** power / counts[r.source] for r in rows]
+    return [SOURCE_BOOST.get(r.source, 1.0) * counts[r.source] ** power / counts[r.source] for r in rows]
 
 
 def _fit_head(family: str, X, y, sample_weight, seed: int, C: float):
@@ -411,19 +470,207 @@ def _fit_head(family: str, X, y, sample_weight, seed: int, C: float):
 
 FAMILIES = {
     # name: (model family, features, C)
-    # C for lr-word and nblr-word picked on dev from 2, 8 and 32 (and source weights n**0.5 over n**0.8).
+    # Version 1's: C for lr-word and nblr-word picked on dev from 2, 8 and 32 (and source weights n**0.5 over n**0.8).
     "lr-word": ("lr", "word", 2.0),
-    "lr-word+char": ("lr", "word+char", 2.0),
-    "svm-word": ("svm", "word", 0.5),
     "nblr-word": ("nblr", "word", 2.0),
+    # Version 2's: read as `entries` (words, pairs once per occurrence, n-grams, "addressed").
+    "nblr-words": ("nblr", "entries:words", 2.0),
+    "nblr-words+addr": ("nblr", "entries:words+addr", 2.0),
+    "nblr-words+grams": ("nblr", "entries:words+grams", 2.0),
+    "nblr-words+grams+addr": ("nblr", "entries:words+grams+addr", 2.0),
+    "lr-words+grams+addr": ("lr", "entries:words+grams+addr", 2.0),
+    "nblr-words+grams+addr-nopairs": ("nblr", "entries:words+grams+addr+nopairs", 2.0),
+    "nblr-words+grams+addr-selpairs": ("nblr", "entries:words+grams+addr+selpairs", 2.0),
+    "nblr-words-selpairs": ("nblr", "entries:words+selpairs", 2.0),
+    "nblr-words+grams+conj": ("nblr", "entries:words+grams+conj", 2.0),
+    "nblr-words+conj": ("nblr", "entries:words+conj", 2.0),
+    "nblr-words+grams+conj-nopairs": ("nblr", "entries:words+grams+conj+nopairs", 2.0),
+    "nblr-words+grams+conj-selpairs": ("nblr", "entries:words+grams+conj+selpairs", 2.0),
+    "lr-words+grams+conj": ("lr", "entries:words+grams+conj", 2.0),
 }
-SHIPPED = "nblr-word"
+# The families `moderation train` compares by default (the rest: --families).
+COMPARED = ("nblr-word", "nblr-words", "nblr-words+addr", "nblr-words+grams", "nblr-words+grams+addr", "nblr-words+grams+conj", "lr-words+grams+conj")
+SHIPPED = "nblr-words+grams"
+# Vocabulary of the entry families: the most frequent words, pairs and n-grams of the train rows
+# (document frequency >= MIN_DF). LISTED_WORDS more words are stored with their n-grams summed,
+# so that frequent words cost one lookup (README, "Speed and size").
+MAX_WORD_FEATURES = 20_000
+MAX_PAIR_FEATURES = 10_000
+MAX_GRAM_FEATURES = 20_000
+LISTED_WORDS = 10_000
+# "selpairs" families keep only the pairs that tilt most towards or away from a label.
+TELLING_PAIRS = 8_000
+MIN_PAIR_ROWS = 5
+GRAM_RANGE = (3, 5)
+# Conjunctions (see `Conjunction`): a word of a fixed list within WINDOW words of one of the
+# TILTED_WORDS words most tilted towards a label in the train rows (naive-Bayes log-count
+# ratio, in >= 5 rows; the fixed list's own words left out).
+WINDOW = 4
+TILTED_WORDS = 400
+CONJUNCTION_VALUE = 3.0
+# Words naming a group of people by religion, ethnicity, nationality, sexuality, gender or disability.
+GROUP_WORDS = frozenset(w.encode() for w in """
+    muslim muslims moslem moslems islamic jew jews jewish christian christians catholic catholics protestant
+    protestants hindu hindus sikh sikhs buddhist buddhists mormon mormons atheist atheists black blacks white
+    whites asian asians african africans chinese japanese korean koreans indian indians pakistani pakistanis
+    paki pakis bangladeshi bangladeshis mexican mexicans latino latinos latina latinas hispanic hispanics
+    immigrant immigrants migrant migrants refugee refugees foreigner foreigners foreign gypsy gypsies
+    traveller travellers roma pole poles polish romanian romanians irish scots scottish welsh english french
+    german germans american americans yank yanks russian russians nigerian nigerians somali somalis haitian
+    haitians filipino filipinos jamaican jamaicans indigenous aboriginal native natives gay gays lesbian
+    lesbians bisexual bisexuals homosexual homosexuals homosexuality queer queers trans transgender tranny
+    women woman female females girls girl men male males disabled autistic retard retards deaf blind race
+    races
+""".split())
+# Words standing for a person a threat may be aimed at.
+PERSON_WORDS = SECOND_PERSON | frozenset(w.encode() for w in """
+    him her them he she they his their hes shes theyre everyone anyone somebody someone person people man
+    men woman women family kids children mayor councillor councillors minister senator president judge
+    referee author journalist landlord lot
+""".split())
+CONJUNCTIONS = {
+    # key: (label the right-hand words tilt towards, the left-hand list)
+    "~addressed": ("insult", SECOND_PERSON),
+    "~grouped": ("identity_attack", GROUP_WORDS),
+    "~aimed": ("threat", PERSON_WORDS),
+}
+
+
+class EntryVectorizer:
+    """Rows as `entries` (the scorer's definition), fitted on train: vocabulary, idf, negative words; L2-normalised over the entries."""
+
+    def __init__(self, kind: str):
+        parts = set(kind.split(":", 1)[1].split("+"))
+        self.use_grams = "grams" in parts
+        self.conjunction_keys = ["~addressed"] if "addr" in parts else list(CONJUNCTIONS) if "conj" in parts else []
+        self.use_pairs = False if "nopairs" in parts else "selected" if "selpairs" in parts else True
+        self.columns: dict[bytes, int] = {}
+        self.idf: dict[bytes, float] = {}
+        self.reading = Reading()
+        self._word_cache: dict[bytes, list[tuple[int, float]]] = {}
+
+    def fit(self, rows: list[Row]):
+        import math
+
+        docs = [feature_words(r.folded) for r in rows]
+        n = len(docs)
+        df_words, df_pairs, df_grams = Counter(), Counter(), Counter()
+        gram_cache: dict[bytes, tuple[bytes, ...]] = {}
+        for tokens in docs:
+            distinct = set(tokens)
+            df_words.update(distinct)
+            df_pairs.update(set(map(b" ".join, zip(tokens, tokens[1:]))))
+            if self.use_grams:
+                pieces = set()
+                for w in distinct:
+                    if w not in gram_cache:
+                        gram_cache[w] = grams(w, *GRAM_RANGE)
+                    pieces.update(gram_cache[w])
+                df_grams.update(pieces)
+
+        def top(counter, k, prefix=b""):
+            kept = sorted((key for key, c in counter.items() if c >= MIN_DF), key=lambda key: (-counter[key], key))[:k]
+            return [(prefix + key, counter[key]) for key in kept]
+
+        if self.use_pairs == "selected":
+            chosen = top(df_words, MAX_WORD_FEATURES) + self._telling_pairs(rows, docs, df_pairs)
+        elif self.use_pairs:
+            chosen = top(df_words, MAX_WORD_FEATURES) + top(df_pairs, MAX_PAIR_FEATURES)
+        else:
+            chosen = top(df_words, MAX_WORD_FEATURES)
+        if self.use_grams:
+            chosen += top(df_grams, MAX_GRAM_FEATURES, GRAM_PREFIX)
+        self.columns = {key: i for i, (key, _) in enumerate(chosen)}
+        self.idf = {key: math.log((1 + n) / (1 + df)) + 1 for key, df in chosen}
+        conjunctions = []
+        for key in self.conjunction_keys:
+            label, left = CONJUNCTIONS[key]
+            self.columns[key.encode()] = len(self.columns)
+            self.idf[key.encode()] = CONJUNCTION_VALUE
+            right = self._tilted_words(rows, docs, label, left)
+            conjunctions.append(Conjunction(key.encode(), left, right, WINDOW, CONJUNCTION_VALUE))
+        self.reading = Reading(bool(self.use_pairs), GRAM_RANGE if self.use_grams else None, tuple(conjunctions))
+        self.df_words = df_words
+        return self
+
+    @staticmethod
+    def _telling_pairs(rows: list[Row], docs: list[list[bytes]], df_pairs: Counter) -> list[tuple[bytes, int]]:
+        """The TELLING_PAIRS word pairs (in >= MIN_PAIR_ROWS rows) whose naive-Bayes log-count ratio is furthest from 0 for some label."""
+        import math
+
+        best: dict[bytes, float] = {}
+        for label in LABELS:
+            positive, negative = Counter(), Counter()
+            for r, tokens in zip(rows, docs):
+                if label in r.labels:
+                    (positive if r.labels[label] else negative).update(set(map(b" ".join, zip(tokens, tokens[1:]))))
+            p_total, n_total = sum(positive.values()) or 1, sum(negative.values()) or 1
+            for pair in positive.keys() | negative.keys():
+                if positive[pair] + negative[pair] >= MIN_PAIR_ROWS:
+                    tilt = abs(math.log((positive[pair] + 1) / (p_total + 1)) - math.log((negative[pair] + 1) / (n_total + 1)))
+                    best[pair] = max(best.get(pair, 0.0), tilt)
+        kept = sorted(best, key=lambda pair: (-best[pair], pair))[:TELLING_PAIRS]
+        return [(pair, df_pairs[pair]) for pair in kept]
+
+    @staticmethod
+    def _tilted_words(rows: list[Row], docs: list[list[bytes]], label: str, leave_out: frozenset) -> frozenset:
+        """The TILTED_WORDS words most tilted towards `label` in the rows that annotate it (in >= 5 of them)."""
+        import math
+
+        positive, negative = Counter(), Counter()
+        for r, tokens in zip(rows, docs):
+            if label in r.labels:
+                (positive if r.labels[label] else negative).update(set(tokens) - leave_out)
+        p_total, n_total = sum(positive.values()), sum(negative.values())
+        ratio = {w: math.log((positive[w] + 1) / (p_total + 1)) - math.log((negative[w] + 1) / (n_total + 1)) for w in positive if positive[w] + negative[w] >= 5}
+        return frozenset(sorted(ratio, key=lambda w: (-ratio[w], w))[:TILTED_WORDS])
+
+    def _word_entries(self, word: bytes) -> list[tuple[int, float]]:
+        cached = self._word_cache.get(word)
+        if cached is None:
+            cached = [(self.columns[f], v) for f, v in entries(word.decode("ascii", "replace"), Reading(False, self.reading.gram_range), self.idf.get)]
+            self._word_cache[word] = cached
+        return cached
+
+    def transform(self, folded: list[str]):
+        import numpy as np
+        from scipy.sparse import csr_matrix
+
+        indptr, indices, data = [0], [], []
+        idf, columns = self.idf, self.columns
+        for text in folded:
+            tokens = feature_words(text)
+            row: list[tuple[int, float]] = []
+            for w in dict.fromkeys(tokens):
+                # a word's own entry and its n-grams depend on the word alone (see `entries`)
+                row.extend(self._word_entries(w))
+            for pair in map(b" ".join, zip(tokens, tokens[1:])):
+                if pair in columns:
+                    row.append((columns[pair], idf[pair]))
+            for conjunction in self.reading.conjunctions:
+                if near(tokens, conjunction.left, conjunction.right, conjunction.window):
+                    row.append((columns[conjunction.key], conjunction.value))
+            norm = math.sqrt(sum(v * v for _, v in row)) or 1.0
+            indices.extend(i for i, _ in row)
+            data.extend(v / norm for _, v in row)
+            indptr.append(len(indices))
+        matrix = csr_matrix((np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)), shape=(len(folded), len(columns)))
+        matrix.sum_duplicates()
+        return matrix
+
+    def fit_transform(self, rows: list[Row]):
+        return self.fit(rows).transform([r.folded for r in rows])
+
+    def get_feature_names_out(self) -> list[str]:
+        return [key.decode() for key in self.columns]
 
 
 def _vectorizer(kind: str):
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import FeatureUnion
 
+    if kind.startswith("entries:"):
+        return EntryVectorizer(kind)
     word = TfidfVectorizer(analyzer=features, binary=True, min_df=MIN_DF, max_features=MAX_FEATURES)
     if kind == "word":
         return word
@@ -451,7 +698,7 @@ def fit(name: str, train: list[Row], seed: int = SEED) -> Fitted:
     """Fit one family on the train rows: one head per label, each on the rows whose source annotates it."""
     family, kind, C = FAMILIES[name]
     vectorizer = _vectorizer(kind)
-    X = vectorizer.fit_transform([r.folded for r in train])
+    X = vectorizer.fit_transform(train) if isinstance(vectorizer, EntryVectorizer) else vectorizer.fit_transform([r.folded for r in train])
     heads = {}
     for label in LABELS:
         index = [i for i, r in enumerate(train) if label in r.labels]
@@ -585,10 +832,12 @@ def report_split(fitted: Fitted, sources: dict[str, Source], split: str, thresho
 
 
 def compare(sources: dict[str, Source], seed: int = SEED, names=None) -> tuple[list[str], dict[str, Fitted]]:
-    """Fit each family on train and score it on dev at its own dev-chosen thresholds."""
+    """Fit each family on train and score it on dev at its own dev-chosen thresholds; time each exportable family's scorer."""
+    import tempfile
+
     train = _rows(sources, "train", "train")
-    table = ["| family | source | incivility P | R | F1 | clean news flagged | features | fit s |", "|---|---|---|---|---|---|---|---|"]
-    fitted_all = {}
+    table = ["| family | source | incivility P | R | F1 | clean news flagged | features | fit s | score us |", "|---|---|---|---|---|---|---|---|---|"]
+    fitted_all, models = {}, {}
     for name in names or FAMILIES:
         started = _clock()
         fitted = fit(name, train, seed)
@@ -596,6 +845,9 @@ def compare(sources: dict[str, Source], seed: int = SEED, names=None) -> tuple[l
         thresholds = choose_thresholds(fitted, sources)
         fitted_all[name] = fitted
         size = len(_vocabulary(fitted.vectorizer))
+        if isinstance(fitted.vectorizer, EntryVectorizer):
+            with tempfile.TemporaryDirectory() as folder:
+                models[name] = export(fitted, thresholds, Path(folder) / MODEL_FILE, seed, name)
         for source in sources.values():
             rows = [r for r in source.rows if r.split == "dev" and incivility_gold(r) is not None]
             if not rows:
@@ -608,8 +860,29 @@ def compare(sources: dict[str, Source], seed: int = SEED, names=None) -> tuple[l
             every = flags(p, thresholds, len(rows))
             clean = [f for r, f in zip(rows, every) if r.labels.get("clean")]
             rate = f"{sum(clean) / len(clean):.2%}" if clean else ""
-            table.append(f"| {name} | {source.name} ({source.use}) | {counts.precision:.3f} | {counts.recall:.3f} | {counts.f1:.3f} | {rate} | {size:,} | {seconds:.0f} |")
-    return table, fitted_all
+            table.append(f"| {name} | {source.name} ({source.use}) | {counts.precision:.3f} | {counts.recall:.3f} | {counts.f1:.3f} | {rate} | {size:,} | {seconds:.0f} | {{{name}}} |")
+    texts, _ = timing_comments(sources)
+    timed = interleaved_speed(models, texts)
+    cells = {name: f"{timed[name]:.1f}" if name in timed else "—" for name in fitted_all}
+    return [line.replace("{" + name + "}", cells[name]) if line.endswith("} |") else line for line in table for name in [line.split(" | ")[0][2:]]], fitted_all
+
+
+def interleaved_speed(models: dict[str, IncivilityModel], texts: list[str], repeat: int = 5) -> dict[str, float]:
+    """CPU microseconds per comment of each model's `score`, the models taking turns so that a busy machine slows all alike (best of `repeat`)."""
+    from time import process_time
+
+    folded = [normalize(t) for t in texts]
+    best = {name: float("inf") for name in models}
+    for model in models.values():
+        for t in folded:  # warm each model's memo of words it knows only in pieces
+            model.score(t)
+    for _ in range(repeat):
+        for name, model in models.items():
+            started = process_time()
+            for t in folded:
+                model.score(t)
+            best[name] = min(best[name], process_time() - started)
+    return {name: seconds / max(1, len(folded)) * 1e6 for name, seconds in best.items()}
 
 
 def _clock() -> float:
@@ -627,19 +900,54 @@ def _vocabulary(vectorizer) -> list[str]:
 # ---------------------------------------------------------------- export and speed
 
 
-def export(fitted: Fitted, thresholds: dict[str, float], out: Path, seed: int) -> IncivilityModel:
-    """Write the word model (see `write_model`): vocabulary, idf times each label's weight, biases, dev thresholds."""
+def export(fitted: Fitted, thresholds: dict[str, float], out: Path, seed: int, name: str = SHIPPED) -> IncivilityModel:
+    """Write an entry model (see `write_model`): listed words with their n-grams summed, pairs, n-grams, "addressed"; biases, dev thresholds."""
     vectorizer = fitted.vectorizer
-    vocabulary = list(vectorizer.get_feature_names_out())
-    idf = vectorizer.idf_
-    columns = [fitted.heads[label].coef for label in LABELS]
-    rows = [(float(idf[i] * idf[i]), *(float(idf[i] * column[i]) for column in columns)) for i in range(len(vocabulary))]
+    if not isinstance(vectorizer, EntryVectorizer):
+        raise ValueError(f"{name}: only the entry families can be exported for the pure-Python scorer")
+    columns = vectorizer.columns
+    coef = [fitted.heads[label].coef for label in LABELS]
+
+    def summed(pairs: list[tuple[int, float]]) -> tuple[float, float, float, float]:
+        return (sum(v * v for _, v in pairs), *(float(sum(v * c[i] for i, v in pairs)) for c in coef))
+
+    vocabulary, rows = [], []
+    special = {c.key for c in vectorizer.reading.conjunctions}
+    words_listed = [key for key in columns if b" " not in key and key[:1] != GRAM_PREFIX and key not in special]
+    if vectorizer.use_grams:
+        listed = set(words_listed)
+        for word, _ in sorted(vectorizer.df_words.items(), key=lambda kv: (-kv[1], kv[0])):
+            if len(words_listed) >= MAX_WORD_FEATURES + LISTED_WORDS:
+                break
+            if word not in listed:
+                words_listed.append(word)
+                listed.add(word)
+    for word in words_listed:
+        pairs = vectorizer._word_entries(word)
+        if pairs:
+            vocabulary.append(word.decode())
+            rows.append(summed(pairs))
+    # Pairs and conjunctions, then the n-grams last: the scorer reads them as two tables.
+    for key, i in sorted(columns.items(), key=lambda kv: kv[0][:1] == GRAM_PREFIX):
+        if b" " in key or key[:1] == GRAM_PREFIX or key in special:
+            vocabulary.append(key.decode())
+            rows.append(summed([(i, vectorizer.idf[key])]))
+    first_gram = next((i for i, key in enumerate(vocabulary) if key.startswith(GRAM_PREFIX.decode())), len(vocabulary))
+    reading = vectorizer.reading
     header = {
-        "version": f"incivility-{SHIPPED}-seed{seed}",
+        "version": f"incivility-{name}-seed{seed}",
         "labels": list(LABELS),
         "sources_sha256": manifest_digest(),
+        "data_sha256": own_digest(),
         "thresholds": {label: round(t, 3) for label, t in thresholds.items()},
         "bias": [fitted.heads[label].intercept for label in LABELS],
+        "pairs": reading.pairs,
+        "grams": list(reading.gram_range) if reading.gram_range else None,
+        "first_gram": first_gram,
+        "conjunctions": [
+            {"key": c.key.decode(), "left": sorted(w.decode() for w in c.left), "right": sorted(w.decode() for w in c.right), "window": c.window, "value": c.value}
+            for c in reading.conjunctions
+        ],
     }
     write_model(out, header, vocabulary, rows)
     return IncivilityModel.from_bytes(out.read_bytes())
@@ -653,6 +961,19 @@ def check_export(model: IncivilityModel, fitted: Fitted, rows: list[Row]) -> flo
         scored = model.score(r.folded)
         worst = max(worst, *(abs(scored[label] - p[label][i]) for label in LABELS))
     return worst
+
+
+# Real news comments, for timing only (never trained or scored on): the project's shared
+# measurement data sits beside the checkout. Without it, Impermium's dev comments.
+TIMING_COMMENTS = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "civil_toxic_spans" / "dev.jsonl"
+
+
+def timing_comments(sources: dict[str, Source]) -> tuple[list[str], str]:
+    """Comments of 300-800 characters to time the scorer on, and where they come from."""
+    if TIMING_COMMENTS.exists():
+        texts = [json.loads(line)["text"] for line in TIMING_COMMENTS.read_text(encoding="utf-8").splitlines() if line.strip()]
+        return [t for t in texts if 300 <= len(t) <= 800][:2000], "Civil Comments posts of the shared dev set, read for timing only"
+    return [r.text for r in sources["impermium"].rows if r.split == "dev" and 300 <= len(r.text) <= 800][:2000], "Impermium dev"
 
 
 def speed(model: IncivilityModel, texts: list[str], repeat: int = 3) -> tuple[float, float]:
@@ -672,6 +993,85 @@ def speed(model: IncivilityModel, texts: list[str], repeat: int = 3) -> tuple[fl
             model.explain(t, "insult")
         best_explain = min(best_explain, process_time() - started)
     return best_score / len(folded) * 1e6, best_explain / len(folded) * 1e6
+
+
+# ---------------------------------------------------------------- reject where rules agree
+
+# A reject threshold must keep this precision on the pooled dev rows of the trained sources and on
+# our own dev rows, and reject no clean news comment (UCC dev).
+REJECT_PRECISION = 0.95
+REJECT_GRID = [round(0.80 + 0.005 * i, 3) for i in range(40)]
+
+
+def reject_conditions(model: IncivilityModel, rules_dir: Path | None = None) -> dict:
+    """The [incivility.reject.*] conditions of the rules folder, read with the engine's own code."""
+    from ...rules import load_rules
+    from . import IncivilityDetector
+
+    rules = load_rules(rules_dir)
+    config, source = rules.section("incivility")
+    civility, _ = rules.section("civility")
+    return IncivilityDetector(config, source, model=model, word_lists=civility.get("words", {})).rejects
+
+
+def _reject_readings(model: IncivilityModel, conditions: dict, rows: list[Row], floor: float) -> dict[str, list[tuple[float, bool]]]:
+    """Per label, each row's (score, whether the condition's pattern agrees near the words that weighed most)."""
+    from . import _agrees
+
+    out = {label: [] for label in conditions}
+    for r in rows:
+        scores = model.score(r.folded)
+        for label, condition in conditions.items():
+            score = scores[label]
+            agrees = score >= floor and _agrees(condition, r.folded, model.explain(r.folded, label)) is not None
+            out[label].append((score, agrees))
+    return out
+
+
+def choose_reject_thresholds(model: IncivilityModel, sources: dict[str, Source], conditions: dict) -> dict[str, float]:
+    """Per label, the lowest REJECT_GRID threshold whose rejects keep REJECT_PRECISION (pooled and own dev) and spare every clean news comment."""
+    dev = [r for r in _rows(sources, "dev", "train")]
+    clean = [r for r in sources["ucc"].rows if r.split == "dev" and r.labels.get("clean")]
+    readings = _reject_readings(model, conditions, dev, REJECT_GRID[0])
+    clean_readings = _reject_readings(model, conditions, clean, REJECT_GRID[0])
+    chosen = {}
+    for label in conditions:
+        chosen[label] = REJECT_GRID[-1]
+        for t in REJECT_GRID:
+            pooled, own = Counts(), Counts()
+            for r, (score, agrees) in zip(dev, readings[label]):
+                if label in r.labels:
+                    pooled.add(score >= t and agrees, bool(r.labels[label]))
+                    if r.source == "own":
+                        own.add(score >= t and agrees, bool(r.labels[label]))
+            spared = not any(score >= t and agrees for score, agrees in clean_readings[label])
+            if pooled.precision >= REJECT_PRECISION and own.precision >= REJECT_PRECISION and spared:
+                chosen[label] = t
+                break
+    return chosen
+
+
+def report_rejects(model: IncivilityModel, sources: dict[str, Source], conditions: dict, thresholds: dict[str, float], split: str) -> list[str]:
+    """Markdown rows: per source and label, how many comments the reject rule takes, its precision and its recall of the label."""
+    lines = ["| source | label | reject from | rejected | P | R | positives | rows |", "|---|---|---|---|---|---|---|---|"]
+    for source in sources.values():
+        rows = [r for r in source.rows if r.split == split]
+        if not rows:
+            continue
+        readings = _reject_readings(model, conditions, rows, min(thresholds.values()))
+        for label in conditions:
+            index = [i for i, r in enumerate(rows) if label in r.labels]
+            if index and any(rows[i].labels[label] for i in index):
+                counts = Counts()
+                for i in index:
+                    score, agrees = readings[label][i]
+                    counts.add(score >= thresholds[label] and agrees, bool(rows[i].labels[label]))
+                lines.append(f"| {source.name} | {label} | {thresholds[label]:.3f} | {counts.tp + counts.fp} | {counts.precision:.3f} | {counts.recall:.3f} | {counts.tp + counts.fn} | {len(index)} |")
+        clean = [i for i, r in enumerate(rows) if r.labels.get("clean")]
+        if clean:
+            taken = sum(any(readings[label][i][0] >= thresholds[label] and readings[label][i][1] for label in conditions) for i in clean)
+            lines.append(f"| {source.name} | clean comments rejected | | {taken}/{len(clean)} = {taken / len(clean):.2%} | | | | {len(clean)} |")
+    return lines
 
 
 # ---------------------------------------------------------------- the command
@@ -696,7 +1096,7 @@ def run(mirror: Path, out: Path, seed: int = SEED, families=None, print_=print) 
     sources = load_sources(mirror)
     print_("## Sources after folding, dedupe, Toxic Spans removal and split\n")
     print_("\n".join(summary(sources)))
-    table, fitted_all = compare(sources, seed, families)
+    table, fitted_all = compare(sources, seed, families or COMPARED)
     print_("\n## Model families on dev (thresholds chosen on dev for each family)\n")
     print_("\n".join(table))
     fitted = fitted_all.get(SHIPPED) or fit(SHIPPED, _rows(sources, "train", "train"), seed)
@@ -704,16 +1104,35 @@ def run(mirror: Path, out: Path, seed: int = SEED, families=None, print_=print) 
     print_(f"\n## Shipped: {SHIPPED}; thresholds chosen on dev: " + ", ".join(f"{k}={v:.3f}" for k, v in thresholds.items()))
     print_("\n### dev at those thresholds\n")
     print_("\n".join(report_split(fitted, sources, "dev", thresholds)))
+    previous = None
+    if out.exists():  # the model this run replaces, timed beside the new one
+        try:
+            previous = IncivilityModel.from_bytes(out.read_bytes())
+        except (ValueError, KeyError, OSError):
+            previous = None
     model = export(fitted, thresholds, out, seed)
     worst = check_export(model, fitted, _rows(sources, "dev")[:2000])
-    # The news comments here are short (UCC <= 250 characters); the timing uses Impermium's 300-800 character comments.
-    texts = [r.text for r in sources["impermium"].rows if r.split == "dev" and 300 <= len(r.text) <= 800][:2000]
+    texts, where = timing_comments(sources)
+    cold = IncivilityModel.from_bytes(out.read_bytes())
+    started = _clock()
+    for text in texts:  # first sight of every word it knows only in pieces
+        cold.score(normalize(text))
+    cold_us = (_clock() - started) / max(1, len(texts)) * 1e6
     score_us, explain_us = speed(model, texts)
-    print_(f"\n{out}: {out.stat().st_size:,} bytes, {model.size:,} features; pure-Python scorer agrees with scikit-learn to {worst:.1e}")
-    print_(f"scorer on {len(texts):,} comments of 300-800 characters (Impermium dev), best of 3, CPU: score {score_us:.1f} us, score + explain {explain_us:.1f} us")
+    print_(f"\n{out}: {out.stat().st_size:,} bytes, {model.size:,} keys; pure-Python scorer agrees with scikit-learn to {worst:.1e}")
+    print_(f"scorer on {len(texts):,} comments of 300-800 characters ({where}), best of 3, CPU: score {score_us:.1f} us, score + explain {explain_us:.1f} us; first pass of a fresh model {cold_us:.1f} us")
+    if previous is not None:
+        timed = interleaved_speed({"replaced": previous, "new": model}, texts)
+        print_(f"taking turns on the same comments: the model replaced ({previous.version or 'version 1'}) {timed['replaced']:.1f} us, the new one {timed['new']:.1f} us")
+    conditions = reject_conditions(model)
+    rejects = choose_reject_thresholds(model, sources, conditions)
+    print_("\n## Reject where rules agree: thresholds chosen on dev (rules/incivility.toml's patterns): " + ", ".join(f"{k}={v:.3f}" for k, v in rejects.items()))
+    print_("\n".join(report_rejects(model, sources, conditions, rejects, "dev")))
     print_("\n## TEST (read once)\n")
     print_("\n".join(report_split(fitted, sources, "test", thresholds)))
-    return {"thresholds": thresholds, "score_us": score_us, "explain_us": explain_us}
+    print_("\n### TEST: reject where rules agree\n")
+    print_("\n".join(report_rejects(model, sources, conditions, rejects, "test")))
+    return {"thresholds": thresholds, "reject_thresholds": rejects, "score_us": score_us, "explain_us": explain_us}
 
 
 def main(argv: list[str] | None = None) -> int:
