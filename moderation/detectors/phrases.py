@@ -35,6 +35,9 @@ class PhraseRule:
     # Per alternative: every match starts on one of its trigger words (\b(?:{insult})…),
     # so it is tried at those words instead of searched for around them.
     anchored: tuple[bool, ...] = ()
+    # Per alternative: strings one of which every match opens with (() when the
+    # pattern does not say): where none is near the triggers, the search is skipped.
+    openings: tuple[tuple[str, ...], ...] = ()
 
 
 class PhraseDetector:
@@ -68,6 +71,9 @@ class PhraseDetector:
         for rule_index in sorted(woken):
             phrase = self.phrase_rules[rule_index]
             for alternative, positions in sorted(woken[rule_index].items()):
+                openings = phrase.openings[alternative]
+                if openings and not _any_near(text.folded, openings, positions):
+                    continue
                 signal = self._match(phrase, phrase.alternatives[alternative], text, positions, phrase.anchored[alternative])
                 if signal:
                     signals.append(signal)
@@ -120,13 +126,17 @@ class PhraseDetector:
         # it: a long rule costs no more than the one phrase that can match.
         # Compiled one by one and never as a whole: that would double the
         # rules' share of start-up (a broken bracket still fails in some part).
-        alternatives, triggers, anchored = [], [], []
+        alternatives, triggers, anchored, openings = [], [], [], []
         every_word = {w for entry in entries for w in self._expand_trigger(entry)}
         for part in _top_level_alternatives(pattern):
             words = [w for entry in entries for w in self._expand_trigger(entry) if _mentions(part, entry, w)]
             if not words:
                 words = [w for entry in entries for w in self._expand_trigger(entry)]
             anchored.append(_starts_on_a_trigger(part, entries, every_word))
+            # An anchored alternative is tried at its opening words already; a long
+            # list of openings costs more to look for than the search it would save.
+            opening = () if anchored[-1] else _opening_strings(part, self.lists)
+            openings.append(opening if len(opening) <= _MAX_OPENINGS else ())
             try:
                 alternatives.append(re.compile(_LIST_NAME.sub(expand, part)))
             except re.error as error:
@@ -135,7 +145,7 @@ class PhraseDetector:
         handle_group = detect.get("handle_group", "")
         if handle_group and not any(handle_group in alternative.groupindex for alternative in alternatives):
             raise RuleFileError(source, f"names no group of the pattern: {handle_group}", rule=rule_id, field="detect.handle_group")
-        return PhraseRule(rule_id, tuple(alternatives), tuple(triggers), handle_group, tuple(anchored))
+        return PhraseRule(rule_id, tuple(alternatives), tuple(triggers), handle_group, tuple(anchored), tuple(openings))
 
     def _expand_trigger(self, entry: str) -> tuple[str, ...]:
         """A trigger entry as words: a {list} name stands for the words of that list."""
@@ -166,6 +176,63 @@ def _starts_on_a_trigger(part: str, entries: list[str], trigger_words: set[str])
         elif not ({piece[:-2], piece[:-1]} if piece.endswith("s?") else {piece}) <= trigger_words:
             return False
     return True
+
+
+_LITERAL = re.compile(r"[a-z' ]+")
+_MAX_OPENINGS = 8
+
+
+def _opening_strings(part: str, lists: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """Strings one of which opens every match of an alternative: `\\bhey\\s+…` -> ("hey",).
+
+    Read from a leading `\\b` and a word or a group of words (`(?:people|those)`,
+    `{list}`, `words?`); () when the opening is anything else, so the caller
+    searches as before. A necessary condition only, never a change of meaning.
+    """
+    if not part.startswith("\\b"):
+        return ()
+    rest = part[2:]
+    if rest.startswith("(?:"):
+        depth, close = 0, -1
+        for index, char in enumerate(rest):
+            if char == "\\":
+                return ()  # escapes inside the group: not read here
+            depth += char == "("
+            depth -= char == ")"
+            if depth == 0:
+                close = index
+                break
+        if close < 0 or rest[close + 1:close + 2] in ("?", "*", "{"):
+            return ()
+        branches = _top_level_alternatives(rest[3:close])
+    else:
+        branches = [rest]
+    found: list[str] = []
+    for branch in branches:
+        listed = _LIST_NAME.match(branch)
+        if listed:
+            words = lists.get(listed.group(1))
+            if not words:
+                return ()
+            found.extend(words)
+            continue
+        literal = _LITERAL.match(branch)
+        if literal is None:
+            return ()
+        text = literal.group()
+        if branch[literal.end():literal.end() + 1] in ("?", "*", "{"):
+            text = text[:-1]  # the last letter may be absent
+        if len(text.strip()) < 2:
+            return ()
+        found.append(text)
+    return tuple(dict.fromkeys(found))
+
+
+def _any_near(folded: str, openings: tuple[str, ...], positions: list[int]) -> bool:
+    """Whether one of the opening strings occurs in the stretch `_match` searches."""
+    low = max(0, positions[0] - _WINDOW)
+    high = min(len(folded), positions[-1] + _WINDOW)
+    return any(folded.find(opening, low, high) >= 0 for opening in openings)
 
 
 def _top_level_alternatives(pattern: str) -> list[str]:

@@ -50,7 +50,7 @@ import sys
 from array import array
 from dataclasses import dataclass
 from importlib import resources
-from itertools import compress, repeat
+from itertools import compress, islice, repeat
 from operator import is_
 
 from ...errors import RuleFileError
@@ -71,7 +71,7 @@ _SEPARATORS = bytes(c if (48 <= c <= 57 or 97 <= c <= 122) else 32 for c in rang
 # The model's own reading keeps "@" so that "@jenny_k" is read as a handle: the
 # word "@" (see `feature_words`).
 _FEATURE_SEPARATORS = bytes(c if (48 <= c <= 57 or 97 <= c <= 122 or c == 64) else 32 for c in range(256))
-_FEATURE_WORD = re.compile(r"[a-z0-9'@]+")
+_FEATURE_WORD_BYTES = re.compile(rb"[a-z0-9'@]+")
 # Long comments cost time linear in their words; past this many the rest is not read
 # (a comment of 100,000 words is not made more or less civil by its tail).
 MAX_WORDS = 2_000
@@ -116,15 +116,28 @@ def feature_words(folded: str) -> list[bytes]:
 
 def feature_word_spans(folded: str) -> list[tuple[bytes, int, int]]:
     """The same words as `feature_words`, each with its [start, end) span in the folded text."""
-    spans = []
-    for match in _FEATURE_WORD.finditer(folded):
-        raw = match.group().replace("'", "")
-        word = HANDLE if raw[:1] == "@" else raw.replace("@", "").encode()
+    # Encoded with "?" for each character outside ASCII, the bytes keep the text's offsets.
+    raw = folded.encode("ascii", "replace")
+    spans = [(m.group(), m.start(), m.end()) for m in islice(_FEATURE_WORD_BYTES.finditer(raw), MAX_WORDS)]
+    if b"'" not in raw and b"@" not in raw:
+        return spans
+    full = len(spans) == MAX_WORDS
+    if b"'" in raw:
+        spans = [(w.replace(b"'", b""), s, e) if b"'" in w else (w, s, e) for w, s, e in spans]
+    if b"@" in raw:
+        spans = [((HANDLE if w[:1] == b"@" else w.replace(b"@", b"")), s, e) if b"@" in w else (w, s, e) for w, s, e in spans]
+    kept = [span for span in spans if span[0]]
+    if len(kept) == len(spans) or not full:
+        return kept
+    # Words of apostrophes alone were dropped from a full count: read on to make it up.
+    for match in _FEATURE_WORD_BYTES.finditer(raw, spans[-1][2]):
+        found = match.group().replace(b"'", b"")
+        word = HANDLE if found[:1] == b"@" else found.replace(b"@", b"")
         if word:
-            spans.append((word, match.start(), match.end()))
-            if len(spans) >= MAX_WORDS:
+            kept.append((word, match.start(), match.end()))
+            if len(kept) >= MAX_WORDS:
                 break
-    return spans
+    return kept
 
 
 def features(folded: str) -> list[str]:
@@ -293,6 +306,7 @@ class IncivilityModel:
         self._table: dict[bytes, tuple[complex, complex]] = table
         self._conjunctions = [(c, table.pop(c.key)) for c in self.reading.conjunctions if c.key in table]
         self._oov: dict[bytes, tuple] = {}
+        self._last_present: tuple | None = None
         self.size = len(vocabulary)
 
     @classmethod
@@ -358,38 +372,7 @@ class IncivilityModel:
         """The words (and word pairs) that pushed `label` up most, strongest first, each at its first place in the folded text."""
         folded = text.folded if isinstance(text, Text) else text
         part = (lambda row: row[0].imag, lambda row: row[1].real, lambda row: row[1].imag)[self.labels.index(label)]
-        table = self._table
-        spans: dict[bytes, tuple[int, int]] = {}
-        counts: dict[bytes, int] = {}
-        previous = None
-        for word, start, end in feature_word_spans(folded):
-            spans.setdefault(word, (start, end))
-            if previous is not None:
-                pair = previous[0] + b" " + word
-                spans.setdefault(pair, (previous[1], end))
-                counts[pair] = counts.get(pair, 0) + 1
-            previous = (word, start, end)
-        present = []
-        for feature in spans:
-            if b" " in feature:
-                row = table.get(feature)
-                if row is not None:
-                    present.extend([(feature, row)] * counts[feature])
-            else:
-                row = table.get(feature)
-                if row is None and self.reading.gram_range:
-                    row = self._oov.get(feature) or self._unlisted(feature) or None
-                if row is not None:
-                    present.append((feature, row))
-        tokens = feature_word_spans(folded)
-        plain = [w for w, _, _ in tokens]
-        for conjunction, row in self._conjunctions:
-            hit = near(plain, conjunction.left, conjunction.right, conjunction.window)
-            if hit:
-                i, j = sorted(hit)
-                key = plain[i] + " \u2026 ".encode("utf-8") + plain[j]
-                spans[key] = (tokens[i][1], tokens[j][2])
-                present.append((key, row))
+        present, spans = self._present(folded)
         if not present:
             return []
         norm = math.sqrt(sum(row[0].real for _, row in present))
@@ -398,6 +381,44 @@ class IncivilityModel:
             pulls[feature] = pulls.get(feature, 0.0) + part(row) / norm
         ranked = sorted(((w, f) for f, w in pulls.items() if w > 0), reverse=True)[:top]
         return [Weighed(f.decode(), *spans[f], round(weight, 2)) for weight, f in ranked]
+
+    def _present(self, folded: str) -> tuple[list[tuple[bytes, tuple]], dict[bytes, tuple[int, int]]]:
+        """The entries the model knows in a folded text, each with its row, and each feature's first span.
+
+        The same entries as `logits` reads; worked out once for a text and kept
+        for the next call, since a comment over two thresholds is explained twice.
+        """
+        last = self._last_present
+        if last is not None and last[0] is folded:
+            return last[1]
+        tokens = feature_word_spans(folded)
+        plain = [word for word, _, _ in tokens]
+        # Each word's first place: later places are written first and overwritten.
+        spans = {word: (start, end) for word, start, end in reversed(tokens)}
+        table = self._table
+        present: list[tuple[bytes, tuple]] = []
+        for word in spans:
+            row = table.get(word)
+            if row is None and self.reading.gram_range:
+                row = self._oov.get(word) or self._unlisted(word) or None
+            if row is not None:
+                present.append((word, row))
+        if self.reading.pairs:
+            for index, pair in enumerate(map(b" ".join, zip(plain, plain[1:]))):
+                row = table.get(pair)
+                if row is not None:
+                    present.append((pair, row))  # once per occurrence, as `logits` counts it
+                    spans.setdefault(pair, (tokens[index][1], tokens[index + 1][2]))
+        distinct = set(plain)
+        for conjunction, row in self._conjunctions:
+            hit = near(plain, conjunction.left, conjunction.right, conjunction.window, distinct)
+            if hit:
+                i, j = sorted(hit)
+                key = plain[i] + " \u2026 ".encode("utf-8") + plain[j]
+                spans[key] = (tokens[i][1], tokens[j][2])
+                present.append((key, row))
+        self._last_present = (folded, (present, spans))
+        return present, spans
 
 
 def _grams_from(vocabulary: list[bytes], first: int) -> bool:
