@@ -74,9 +74,15 @@ UNVETTED = [
     ("shortener", "Background on how the brigades are paid: bit.ly/3kQwZpX"),
     ("personal blog", "The whole interview is transcribed on this site: http://frontline-notes-2015.blogspot.com/interview.html"),
     ("bare domain", "Someone collected all the documents at middle-east-talk.wordpress.com if you want them."),
-    ("video site", "Watch the parade yourself: https://www.youtube.com/watch?v=abc123"),
+    ("a video platform's shortener", "Watch it: https://t.co/AbC123xyz"),
 ]
+# Known news, NGO and government sites; and the big platforms, where a reader
+# shares a video or a post (not an unknown personal site; promotion of one's own
+# channel is self-promotion, below).
 TRUSTED = [
+    ("video site", "Watch the parade yourself: https://www.youtube.com/watch?v=abc123"),
+    ("a post on a platform", "He said it himself: https://twitter.com/some_minister/status/5778123"),
+    ("magazine", "Maclean's had the numbers: https://www.macleans.ca/news/world/iraq-militias/"),
     ("news site", "Worth reading the original piece: https://www.bloomberg.com/opinion/articles/2015-02-16/militias"),
     ("ngo", "See the HRW report at https://www.hrw.org/news/2015/03/18/iraq-militias"),
     ("any .gov site", "The statement is at https://www.state.gov/r/pa/prs/ps/2015/02/237450.htm"),

@@ -206,15 +206,18 @@ class SpamDetector:
         if score >= self.threshold:
             return [self._spam_signal(text, evidence, score)]
         signals = []
-        if unknown:
-            start, end, domain = unknown[0]
+        # A video or a post on a big platform is not an unknown personal site: no hold
+        # for the link alone (promotion of one's own channel is still self-promotion).
+        unvetted = [link for link in unknown if not self._is_platform(link[2])]
+        if unvetted:
+            start, end, domain = unvetted[0]
             first, last, shown = text.evidence(start, end)
             if domain in self.shorteners:
                 why = f"a shortened link ({domain}) that hides where it goes"
             else:
                 why = f"a link to {domain}, not a known news, NGO or government site"
-            if len(unknown) > 1:
-                why += f", and {len(unknown) - 1} more unvetted link{'s' if len(unknown) > 2 else ''}"
+            if len(unvetted) > 1:
+                why += f", and {len(unvetted) - 1} more unvetted link{'s' if len(unvetted) > 2 else ''}"
             signals.append(Signal("unvetted-link", first, last, shown, why))
         if promotion is None and authoring is not None and unknown:
             promotion = authoring  # "I wrote a longer breakdown here: <link>"
@@ -316,7 +319,7 @@ class SpamDetector:
         rule = "spam-link-farm" if farm else None
         for domain, (start, end) in sites.items():
             if not farm and self._is_platform(domain):
-                continue  # a video or a post shared from a big platform: held as unvetted, but no sign of spam
+                continue  # a video or a post shared from a big platform: no sign of spam
             what = "a shortened link" if domain in self.shorteners else "a link to an unknown site"
             evidence.append(_Evidence(self.link_weight, rule, start, end, f"{what} {domain}"))
             if domain.rsplit(".", 1)[-1] in self.suspicious_tlds:
