@@ -42,11 +42,8 @@ weighed most.
 from __future__ import annotations
 
 import gc
-import gzip
-import json
 import math
 import re
-import sys
 from array import array
 from dataclasses import dataclass
 from importlib import resources
@@ -56,6 +53,7 @@ from operator import is_
 from ...errors import RuleFileError
 from ...normalization import Text
 from ...rules.settings import number
+from ..model_file import read_model_file, write_model_file
 from ..signal import Signal
 
 LABELS = ("insult", "threat", "identity_attack")
@@ -233,30 +231,12 @@ class Weighed:
 def write_model(path, header: dict, vocabulary: list[str], rows: list[tuple[float, float, float, float]]) -> None:
     """The model file: gzip of a JSON header line, the vocabulary one key a line, then per key
     four little-endian float32 (sum of value squared, and sum of value times each label's weight)."""
-    words_blob = "\n".join(vocabulary).encode()
-    values = array("f", [v for row in rows for v in row])
-    if sys.byteorder != "little":
-        values.byteswap()
-    header = {**header, "features": len(vocabulary), "vocabulary_bytes": len(words_blob)}
-    raw = json.dumps(header, separators=(",", ":")).encode() + b"\n" + words_blob + b"\n" + values.tobytes()
-    with open(path, "wb") as handle:
-        handle.write(gzip.compress(raw, compresslevel=9, mtime=0))
+    write_model_file(path, header, vocabulary, rows)
 
 
 def read_model(raw: bytes) -> tuple[dict, list[bytes], array]:
     """The header, the vocabulary and the flat float32 values of a model file's bytes."""
-    data = gzip.decompress(raw)
-    line = data.index(b"\n")
-    header = json.loads(data[:line])
-    start = line + 1
-    vocabulary = data[start:start + header["vocabulary_bytes"]].split(b"\n")
-    values = array("f")
-    values.frombytes(data[start + header["vocabulary_bytes"] + 1:])
-    if sys.byteorder != "little":
-        values.byteswap()
-    if len(vocabulary) != header["features"] or len(values) != 4 * header["features"]:
-        raise ValueError("the incivility model file is truncated or malformed")
-    return header, vocabulary, values
+    return read_model_file(raw, 4, "incivility")
 
 
 class IncivilityModel:

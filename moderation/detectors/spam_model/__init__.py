@@ -18,17 +18,15 @@ here and in training, so what the model learnt is what it reads.
 
 from __future__ import annotations
 
-import gzip
 import itertools
-import json
 import math
 import re
-import sys
 from array import array
 from dataclasses import dataclass
 from importlib import resources
 
 from ...normalization import Text
+from ..model_file import read_model_file, write_model_file
 
 MODEL_FILE = "model.bin.gz"
 # A words-only model the engine runs first: it clears most comments at half the cost.
@@ -151,30 +149,12 @@ def features(folded: str, trusted: Trusted | None = None) -> list[str]:
 def write_model(path, header: dict, vocabulary: list[str], rows: list[tuple[float, float]]) -> None:
     """The model file: gzip of a JSON header line, the vocabulary one feature a line, then per feature
     two little-endian float32 (idf squared, and idf times the weight)."""
-    words_blob = "\n".join(vocabulary).encode()
-    values = array("f", [v for row in rows for v in row])
-    if sys.byteorder != "little":
-        values.byteswap()
-    header = {**header, "features": len(vocabulary), "vocabulary_bytes": len(words_blob)}
-    raw = json.dumps(header, separators=(",", ":")).encode() + b"\n" + words_blob + b"\n" + values.tobytes()
-    with open(path, "wb") as handle:
-        handle.write(gzip.compress(raw, compresslevel=9, mtime=0))
+    write_model_file(path, header, vocabulary, rows)
 
 
 def read_model(raw: bytes) -> tuple[dict, list[bytes], array]:
     """The header, the vocabulary and the flat float32 values of a model file's bytes."""
-    data = gzip.decompress(raw)
-    line = data.index(b"\n")
-    header = json.loads(data[:line])
-    start = line + 1
-    vocabulary = data[start : start + header["vocabulary_bytes"]].split(b"\n")
-    values = array("f")
-    values.frombytes(data[start + header["vocabulary_bytes"] + 1 :])
-    if sys.byteorder != "little":
-        values.byteswap()
-    if len(vocabulary) != header["features"] or len(values) != 2 * header["features"]:
-        raise ValueError("the spam model file is truncated or malformed")
-    return header, vocabulary, values
+    return read_model_file(raw, 2, "spam")
 
 
 @dataclass(frozen=True, slots=True)
