@@ -84,8 +84,7 @@ class PhraseDetector:
         # One search over the stretch around the triggers; a match counts only
         # if it covers one of them, so a rule fires where it woke.
         folded = text.folded
-        window_start = max(0, positions[0] - _WINDOW)
-        window_end = min(len(folded), positions[-1] + _WINDOW)
+        window_start, window_end = _window(folded, positions)
         if anchored:
             candidates = (pattern.match(folded, start, window_end) for start in sorted(set(positions)))
         else:
@@ -212,8 +211,8 @@ def _opening_strings(part: str, lists: dict[str, tuple[str, ...]]) -> tuple[str,
         listed = _LIST_NAME.match(branch)
         if listed:
             words = lists.get(listed.group(1))
-            if not words:
-                return ()
+            if not words or branch[listed.end():listed.end() + 1] in ("?", "*", "{"):
+                return ()  # an unknown or optional list opens nothing for certain
             found.extend(words)
             continue
         literal = _LITERAL.match(branch)
@@ -230,9 +229,13 @@ def _opening_strings(part: str, lists: dict[str, tuple[str, ...]]) -> tuple[str,
 
 def _any_near(folded: str, openings: tuple[str, ...], positions: list[int]) -> bool:
     """Whether one of the opening strings occurs in the stretch `_match` searches."""
-    low = max(0, positions[0] - _WINDOW)
-    high = min(len(folded), positions[-1] + _WINDOW)
+    low, high = _window(folded, positions)
     return any(folded.find(opening, low, high) >= 0 for opening in openings)
+
+
+def _window(folded: str, positions: list[int]) -> tuple[int, int]:
+    """The stretch of the folded text around a rule's trigger positions that its pattern is searched in."""
+    return max(0, positions[0] - _WINDOW), min(len(folded), positions[-1] + _WINDOW)
 
 
 def _top_level_alternatives(pattern: str) -> list[str]:
