@@ -91,6 +91,43 @@ TRUSTED = [
 ]
 
 
+# A page on an unknown site cited by its address is a reader citing a source;
+# a home page, one short name, a blog host or a pitch is still held.
+CITED = [
+    ("dated article", "Here is an expert's view, based on research: http://www.michaelgeist.ca/2014/07/defence-canadas-anti-spam-law/"),
+    ("story number", "Kids were sickened despite the vaccine this year. http://www.kptv.com/story/24361"),
+    ("page in a folder", "The interest is close to $1 billion a month: http://www.ofina.on.ca/borrowing_debt/debt.htm"),
+    ("three-word slug", "A fair summary of the militias: militia-watch.org/who-commands-the-brigades"),
+]
+STILL_HELD = [
+    ("home page", "A useful site for a different perspective on this: http://icecap.us/"),
+    ("one short name", "The full Amiri transcript is at https://iraq-notes.example.org/amiri.html"),
+    ("blog host, deep path", "Image here: http://wattsupwiththat.files.wordpress.com/2012/03/image33.png"),
+    ("suspicious domain, deep path", "Read this first: http://iraq-truth.xyz/2015/02/the-real-story"),
+]
+
+
+@pytest.mark.parametrize("name, text", CITED, ids=[case[0] for case in CITED])
+def test_a_page_cited_by_its_address_is_not_held_for_the_link_alone(detector, name, text):
+    assert rules_fired(detector, text) == []
+
+
+@pytest.mark.parametrize("name, text", STILL_HELD, ids=[case[0] for case in STILL_HELD])
+def test_home_pages_blog_hosts_and_odd_domains_are_still_held(detector, name, text):
+    assert rules_fired(detector, text) == ["unvetted-link"]
+
+
+def test_promoting_ones_own_page_is_held_even_when_it_reads_as_a_cited_page(detector):
+    text = "I wrote a longer analysis of the command structure here: https://notes-from-erbil.net/2015/02/command-structure"
+    assert "self-promotion" in rules_fired(detector, text)
+
+
+def test_a_site_owner_can_hold_every_unknown_link_again():
+    config = copy.deepcopy(CONFIG)
+    config["cited_pages_pass"] = False
+    assert rules_fired(SpamDetector(config, "spam.toml"), CITED[0][1]) == ["unvetted-link"]
+
+
 @pytest.mark.parametrize("name, text", UNVETTED, ids=[case[0] for case in UNVETTED])
 def test_shortened_and_unknown_links_are_held_for_a_moderator(detector, name, text):
     assert rules_fired(detector, text) == ["unvetted-link"]

@@ -51,6 +51,12 @@ _LINK = re.compile(
 # Cheap signs that a comment may hold a link: only the words holding them are read.
 _LINK_HINTS = ["://", "www."] + [f".{tld}" for tld in _TLDS]
 _SCHEME = re.compile(r"^(?:https?://)?(?:www\d?\.)?")
+# A page cited by its address reads as one: a path of two or more parts
+# ("/2014/07/defence-..."), or one part with a number ("/story/24361" has two;
+# "/page_id__888.aspx") or three or more words ("/why-the-air-war-will-fail").
+# A home page or one short name ("/", "/offer", "/amiri.html") is a site pointed at.
+_NUMBER_IN_PATH = re.compile(r"\d{3,}")
+_SLUG_WORDS = re.compile(r"[a-z]{2,}")
 
 # Money offered at a rate or multiplied ("$87/hour", "$500 a day", "turn $200
 # into $5,000", "3000 рублей в день"); read on the original text because
@@ -123,6 +129,11 @@ class SpamDetector:
         self.praise_weight = number(config, "spam", "praise_then_plug_weight", source)
         self.shorteners = frozenset(_domains(strings(config, "spam", "shorteners", source)))
         self.platforms = _domains(strings(config, "spam", "platform_domains", source))
+        # A link to a page cited by its address on a site that is not a blog host is
+        # evidence, not promotion: not held for the link alone (issue #9). It still
+        # counts as a sign of spam.
+        self.cited_pages_pass = bool(config.get("cited_pages_pass", False))
+        self.personal_hosts = _domains(strings(config, "spam", "personal_hosts", source)) if "personal_hosts" in config else ()
         self.suspicious_tlds = frozenset(tld.lstrip(".") for tld in strings(config, "spam", "suspicious_tlds", source))
         # One Aho-Corasick pass over the folded text finds every phrase of every
         # kind, and the hints that a link may be present.
@@ -209,6 +220,8 @@ class SpamDetector:
         # A video or a post on a big platform is not an unknown personal site: no hold
         # for the link alone (promotion of one's own channel is still self-promotion).
         unvetted = [link for link in unknown if not self._is_platform(link[2])]
+        if unvetted and self.cited_pages_pass and promotion is None and authoring is None:
+            unvetted = [link for link in unvetted if not self._is_cited_page(folded[link[0]:link[1]], link[2])]
         if unvetted:
             start, end, domain = unvetted[0]
             first, last, shown = text.evidence(start, end)
@@ -304,6 +317,18 @@ class SpamDetector:
 
     def _is_platform(self, domain: str) -> bool:
         return any(domain == site or domain.endswith("." + site) for site in self.platforms)
+
+    def _is_cited_page(self, url: str, domain: str) -> bool:
+        """Whether a link to an unknown site points at a page cited by its address, on a site that is not a blog host."""
+        if domain in self.shorteners or domain.rsplit(".", 1)[-1] in self.suspicious_tlds:
+            return False
+        if any(domain == host or domain.endswith("." + host) for host in self.personal_hosts):
+            return False
+        path = _SCHEME.sub("", url).partition("/")[2].partition("?")[0].partition("#")[0]
+        parts = [part for part in path.split("/") if part]
+        if len(parts) >= 2:
+            return True
+        return bool(parts) and (_NUMBER_IN_PATH.search(parts[0]) is not None or len(_SLUG_WORDS.findall(parts[0].rsplit(".", 1)[0])) >= 3)
 
     def _is_trusted(self, domain: str) -> bool:
         if domain in self.shorteners:
