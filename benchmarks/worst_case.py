@@ -52,6 +52,8 @@ SHAPES = {
     "links run together": "http://x.com",
     "domains joined by dots": "click.",
     "repeated insult": "you are an idiot ",
+    "replies with a closing epithet that never closes": "@jo x, airhead x ",
+    "replies with sentences of one epithet": "@jo x. dolt, ",
     "shouting": "THIS IS OUTRAGEOUS ",
 }
 

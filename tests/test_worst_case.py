@@ -8,12 +8,13 @@ length would cost sixteen. `benchmarks/worst_case.py` prints the seconds.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 import pytest
 
-from moderation import Article, Comment
+from moderation import Article, Comment, load_rules
 
 ENGINE_FILES = str(Path(__file__).resolve().parent.parent / "moderation")
 
@@ -62,3 +63,28 @@ def test_a_pasted_word_lists_a_few_reasons_per_rule_and_counts_the_rest(engine):
     vulgar = [r for r in decision.reasons if r.rule == "vulgar-disguised"]
     assert len(vulgar) == 10  # was 5,000, megabytes of JSON for the store (issue #11)
     assert decision.notes == ("vulgar-disguised: 4990 more like these not listed",)
+
+
+# Regression (issue #9): "@handle, then anything, then a closing epithet" was
+# written `@\w+[^\n]*?,…$`; searched from every @ of a pasted reply, each
+# search ran to the end of the comment: 100 KB took 28 s. Regular expressions
+# run in C, which the line count above cannot see, so the rules are checked
+# by shape: a run that may cross words must have an upper bound ({0,120}).
+UNBOUNDED_RUN = re.compile(r"(?<!\\)(?:\.|\[\^(?![^\]]*\\s)[^\]]*\])(?:[*+]|\{\d*,\})")
+
+
+def test_no_rule_pattern_has_an_unbounded_run_across_words():
+    patterns = [(rule.id, rule.detect["pattern"]) for rule in load_rules().rules.values() if rule.detect]
+    incivility, _ = load_rules().section("incivility")
+    patterns += [(f"incivility.reject.{label}", table["pattern"]) for label, table in incivility.get("reject", {}).items()]
+    found = [(rule_id, m.group()) for rule_id, pattern in patterns for m in UNBOUNDED_RUN.finditer(pattern)]
+    assert found == []
+
+
+def test_the_unbounded_run_check_sees_the_shapes_it_forbids():
+    assert UNBOUNDED_RUN.search(r"@\w+\b[^\n]*?,\s*idiot$")
+    assert UNBOUNDED_RUN.search(r"you.+idiot")
+    assert UNBOUNDED_RUN.search(r"[^.!?]{3,}")
+    assert not UNBOUNDED_RUN.search(r"@\w+\b[^\n]{0,120}?,\s*idiot$")
+    assert not UNBOUNDED_RUN.search(r"(?:[^\s]+\s+)?throat")
+    assert not UNBOUNDED_RUN.search(r"\.+")
