@@ -63,8 +63,10 @@ class PhraseDetector:
         folded = text.folded
         woken: dict[int, dict[int, list[int]]] = {}
         for index, start, end in self._automaton.find_matches_as_indexes(folded, overlapping=True):
-            if (start > 0 and _WORD_CHAR.match(folded, start - 1)) or _WORD_CHAR.match(folded, end):
-                continue  # triggers are whole words: "kill" is not in "skill"
+            if (start > 0 and _WORD_CHAR.match(folded, start - 1) and _WORD_CHAR.match(folded, start)) or (
+                _WORD_CHAR.match(folded, end) and _WORD_CHAR.match(folded, end - 1)
+            ):
+                continue  # triggers are whole words: "kill" is not in "skill"; "(((" may touch a word
             for rule_index, alternative in self._woken_by[index]:
                 woken.setdefault(rule_index, {}).setdefault(alternative, []).append(start)
         signals = []
@@ -156,7 +158,14 @@ def _mentions(part: str, entry: str, word: str) -> bool:
     """Whether a pattern alternative can match where this trigger word stands."""
     if _LIST_NAME.fullmatch(entry):
         return entry in part
-    return word.split()[0] in re.sub(r"\\[a-z]|[^a-z' -]", " ", part)
+    first = word.split()[0]
+    if _LETTERS.fullmatch(first):
+        return first in re.sub(r"\\[a-z]|[^a-z' -]", " ", part)
+    # "1488", "14/88", "(((": digits and symbols stand in the pattern as written or escaped
+    return first in part or re.escape(first) in part
+
+
+_LETTERS = re.compile(r"[a-z'-]+")
 
 
 # An alternative that opens on a group of trigger words: \b(?:{insult}|trolls?)
