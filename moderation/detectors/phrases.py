@@ -187,6 +187,7 @@ def _starts_on_a_trigger(part: str, entries: list[str], trigger_words: set[str])
 
 
 _LITERAL = re.compile(r"[a-z' ]+")
+_AT_HANDLE = "(?<![\\w@])@"
 _MAX_OPENINGS = 8
 
 
@@ -197,6 +198,8 @@ def _opening_strings(part: str, lists: dict[str, tuple[str, ...]]) -> tuple[str,
     `{list}`, `words?`); () when the opening is anything else, so the caller
     searches as before. A necessary condition only, never a change of meaning.
     """
+    if part.startswith(_AT_HANDLE):
+        return ("@",)  # a reply to a handle: without an @ near, nothing to search
     if not part.startswith("\\b"):
         return ()
     rest = part[2:]
