@@ -166,6 +166,21 @@ def test_strokes_and_plus_signs_in_code_and_sums_stay_clean(engine, text):
     assert engine.evaluate(Comment(text=text)).action == "approve"
 
 
+@pytest.mark.parametrize("text", [
+    "The bus was late again, s\\h\\i\\t service.",    # backslashes between letters
+    "What a load of c·r·a·p and b·o·l·l·o·c·k·s.",  # middle dots
+    "Absolute t♦w♦a♦t behind the wheel.",            # any symbol, the same each time
+    "The ϝuck is wrong with this printer?",          # Greek digamma for f
+])
+def test_any_symbol_between_single_letters_separates_them(engine, text):
+    assert engine.evaluate(Comment(text=text)).action == "reject"
+
+
+@pytest.mark.parametrize("text", ["Serves 2·3·4 people, says the recipe.", "The A·B·C of baking bread.", "Paths like C:\\Users\\me\\docs are fine.", "Ratings: a♦b♦c, in that order."])
+def test_symbols_between_innocent_letters_stay_clean(engine, text):
+    assert engine.evaluate(Comment(text=text)).action == "approve"
+
+
 def test_letters_from_other_scripts_are_no_capitalised_typo(engine):
     # "possible-mask" is for "Shite" (Shiite); a word drawn in Cherokee capitals is no typo.
     decision = engine.evaluate(Comment(text="Absolute ᎠᎥᏟᏦ move to leave it out."))

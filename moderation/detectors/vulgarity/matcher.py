@@ -168,6 +168,8 @@ class Matcher:
         """Every lexicon word in `text`, with spans into the folded text, in order."""
         if "|" in text.folded or "+" in text.folded:
             text = _with_stroke_separators(text)
+        if text.folded.translate(_ORDINARY_CHARS):
+            text = _with_symbol_separators(text)
         plain = read_stand_ins(text.folded)
         found: list[Match] = []
         taken = Spans()
@@ -530,6 +532,19 @@ def _stretched_spaced(plain: str) -> bool:
         if (start == 0 or not plain[start - 1].isalpha()) and (end == len(plain) or not plain[end].isalpha()):
             return True
     return False
+
+
+# Any other symbol repeated between single letters separates them like a dot
+# ("f\\u\\c\\k", "b·u·l·l", "s♥h♥i♥t"): one symbol, the same each time, three
+# letters or more. Looked for only when the text has a character outside
+# letters, digits, spaces, the separators and common punctuation.
+_ORDINARY_CHARS = str.maketrans("", "", "abcdefghijklmnopqrstuvwxyz0123456789" + _SEPARATORS + "'\"!?()[]&;%#@$+|=<>")
+_SYMBOL_SEPARATED = re.compile(r"(?<![a-z0-9@$!])[a-z0-9@$!]([^a-z0-9@$!'\s.\-_,*/:~|+])[a-z0-9@$!](?:\1[a-z0-9@$!])+(?![a-z0-9@$!])")
+
+
+def _with_symbol_separators(text: Text) -> Text:
+    folded = _SYMBOL_SEPARATED.sub(lambda m: m.group().replace(m.group(1), "."), text.folded)
+    return text if folded == text.folded else Text(text.original, folded, text.offsets)
 
 
 def _with_stroke_separators(text: Text) -> Text:
