@@ -11,6 +11,8 @@ so a site owner adds a word once and every rule that uses the list sees it.
 from __future__ import annotations
 
 import re
+import sys
+from functools import lru_cache
 from dataclasses import dataclass
 
 import ahocorasick_rs
@@ -24,12 +26,46 @@ _LIST_NAME = re.compile(r"\{([a-z_]+)\}")
 _WORD_CHAR = re.compile(r"[a-z0-9]")
 
 
+class LazyPattern:
+    """A regular expression compiled on its first search.
+
+    The word lists make some alternatives thousands of characters long (the
+    epithets, the nationalities): compiling them all cost the engine's start-up
+    a tenth of a second, paid again by every command and worker that never
+    needs most of them. The rule's own text is checked at load (`checked`), so
+    a broken pattern still fails there, naming the rule.
+    """
+
+    __slots__ = ("pattern", "groupindex", "_compiled")
+
+    def __init__(self, source: str, checked: re.Pattern):
+        self.pattern = source
+        self.groupindex = checked.groupindex
+        self._compiled: re.Pattern | None = None
+
+    def compiled(self) -> re.Pattern:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return self._compiled
+
+    def finditer(self, text: str, start: int = 0, end: int = sys.maxsize):
+        return self.compiled().finditer(text, start, end)
+
+    def match(self, text: str, start: int = 0, end: int = sys.maxsize):
+        return self.compiled().match(text, start, end)
+
+
+# What a {list} stands for while a pattern is checked at load: two widths, like a
+# real list, so a list inside a look-behind (which needs one width) fails there too.
+_LIST_STAND_IN = "(?:x|yy)"
+
+
 @dataclass(frozen=True)
 class PhraseRule:
     """A rule id with its pattern split into alternatives, each with the trigger words that wake it."""
 
     rule: str
-    alternatives: tuple[re.Pattern, ...]
+    alternatives: tuple[LazyPattern, ...]
     triggers: tuple[tuple[str, ...], ...]
     handle_group: str = ""
     # Per alternative: every match starts on one of its trigger words (\b(?:{insult})…),
@@ -130,7 +166,12 @@ class PhraseDetector:
         alternatives, triggers, anchored, openings = [], [], [], []
         every_word = {w for entry in entries for w in self._expand_trigger(entry)}
         for part in _top_level_alternatives(pattern):
-            words = [w for entry in entries for w in self._expand_trigger(entry) if _mentions(part, entry, w)]
+            plain = _plain_words(part)
+            words = [
+                w for entry in entries
+                for w in (self._expand_trigger(entry) if _LIST_NAME.fullmatch(entry) is None or entry in part else ())
+                if _mentions(part, plain, entry, w)
+            ]
             if not words:
                 words = [w for entry in entries for w in self._expand_trigger(entry)]
             anchored.append(_starts_on_a_trigger(part, entries, every_word))
@@ -139,7 +180,8 @@ class PhraseDetector:
             opening = () if anchored[-1] else _opening_strings(part, self.lists)
             openings.append(opening if len(opening) <= _MAX_OPENINGS else ())
             try:
-                alternatives.append(re.compile(_LIST_NAME.sub(expand, part)))
+                checked = re.compile(_LIST_NAME.sub(lambda name: expand(name) and _LIST_STAND_IN, part))
+                alternatives.append(LazyPattern(_LIST_NAME.sub(expand, part), checked))
             except re.error as error:
                 raise RuleFileError(source, f"is not a valid regular expression: {error}", rule=rule_id, field="detect.pattern") from None
             triggers.append(tuple(dict.fromkeys(words)))
@@ -154,13 +196,18 @@ class PhraseDetector:
         return self.lists[listed.group(1)] if listed else (entry,)
 
 
-def _mentions(part: str, entry: str, word: str) -> bool:
-    """Whether a pattern alternative can match where this trigger word stands."""
+def _plain_words(part: str) -> str:
+    """A pattern alternative with escapes and symbols blanked: the words it spells out."""
+    return re.sub(r"\\[a-z]|[^a-z' -]", " ", part)
+
+
+def _mentions(part: str, plain: str, entry: str, word: str) -> bool:
+    """Whether a pattern alternative (`plain`: its `_plain_words`) can match where this trigger word stands."""
     if _LIST_NAME.fullmatch(entry):
         return entry in part
     first = word.split()[0]
     if _LETTERS.fullmatch(first):
-        return first in re.sub(r"\\[a-z]|[^a-z' -]", " ", part)
+        return first in plain
     # "1488", "14/88", "(((": digits and symbols stand in the pattern as written or escaped
     return first in part or re.escape(first) in part
 
@@ -273,7 +320,13 @@ def _top_level_alternatives(pattern: str) -> list[str]:
     return parts
 
 
-def word_alternation(words: tuple[str, ...]) -> str:
+def word_alternation(words) -> str:
+    """A regular expression matching any of `words`, shaped as a trie (see `_trie_alternation`)."""
+    return _trie_alternation(tuple(words))
+
+
+@lru_cache(maxsize=256)  # a list named in many patterns is shaped once
+def _trie_alternation(words: tuple[str, ...]) -> str:
     """A regular expression matching any of `words`, shaped as a trie.
 
     Python's `re` tries alternatives one by one at each position; sharing
