@@ -33,6 +33,19 @@ PLAIN_OK = {"respellings", "acronyms", "run_together"}
 errors = []
 
 
+class Limits:
+    """What differs between corpora written to this format: the id prefixes and the counts."""
+
+    def __init__(self, civility_prefix, civility_total, disguise_prefix, disguise_total, vulgar, clean, class_minimum):
+        self.civility_prefix, self.civility_total = civility_prefix, civility_total
+        self.disguise_prefix, self.disguise_total = disguise_prefix, disguise_total
+        self.vulgar, self.clean, self.class_minimum = vulgar, clean, class_minimum
+
+
+# This folder's corpora.
+LIMITS = Limits("hc", (300, 350), "hd", (400, 450), vulgar=(220, 240), clean=(180, 200), class_minimum=15)
+
+
 def err(where, msg):
     errors.append("%s: %s" % (where, msg))
 
@@ -76,7 +89,7 @@ def table(title, counter, total):
         print("  %-26s %4d  %5.1f%%" % (key, n, 100.0 * n / total))
 
 
-def check_civility(path):
+def check_civility(path, limits=LIMITS):
     rows = read(path)
     verdicts, labels_c = collections.Counter(), collections.Counter()
     authors, texts = set(), set()
@@ -85,8 +98,8 @@ def check_civility(path):
         if list(o) != ["id", "author", "text", "expected", "labels", "why"]:
             err(where, "fields must be id, author, text, expected, labels, why in that order")
             continue
-        if o["id"] != "hc-%04d" % i:
-            err(where, "id %s out of order (expected hc-%04d)" % (o["id"], i))
+        if o["id"] != "%s-%04d" % (limits.civility_prefix, i):
+            err(where, "id %s out of order (expected %s-%04d)" % (o["id"], limits.civility_prefix, i))
         if not o["author"] or not isinstance(o["author"], str):
             err(where, "empty author")
         if not o["why"].strip() or o["why"].count(". ") > 0:
@@ -123,15 +136,16 @@ def check_civility(path):
         verdicts[exp] += 1
         labels_c.update(labs)
     total = len(rows)
-    if not 300 <= total <= 350:
-        err(os.path.basename(path), "%d comments (allowed 300-350)" % total)
+    low, high = limits.civility_total
+    if not low <= total <= high:
+        err(os.path.basename(path), "%d comments (allowed %d-%d)" % (total, low, high))
     print("%s: %d comments" % (os.path.basename(path), total))
     table("verdicts:", verdicts, total)
     table("labels (a comment may carry several):", labels_c, total)
     return total
 
 
-def check_disguises(path):
+def check_disguises(path, limits=LIMITS):
     rows = read(path)
     exp_c, cls_c = collections.Counter(), collections.Counter()
     texts = set()
@@ -140,8 +154,8 @@ def check_disguises(path):
         if list(o) != ["id", "text", "expected", "class", "word"]:
             err(where, "fields must be id, text, expected, class, word in that order")
             continue
-        if o["id"] != "hd-%04d" % i:
-            err(where, "id %s out of order (expected hd-%04d)" % (o["id"], i))
+        if o["id"] != "%s-%04d" % (limits.disguise_prefix, i):
+            err(where, "id %s out of order (expected %s-%04d)" % (o["id"], limits.disguise_prefix, i))
         text, exp, cls, word = o["text"], o["expected"], o["class"], o["word"]
         if text in texts:
             err(where, "duplicate text")
@@ -167,29 +181,24 @@ def check_disguises(path):
         cls_c["%s/%s" % (exp, cls)] += 1
     total = len(rows)
     name = os.path.basename(path)
-    if not 400 <= total <= 450:
-        err(name, "%d cases (allowed 400-450)" % total)
-    if not 220 <= exp_c["vulgar"] <= 240:
-        err(name, "%d vulgar cases (want 220-240)" % exp_c["vulgar"])
-    if not 180 <= exp_c["clean"] <= 200:
-        err(name, "%d clean cases (want 180-200)" % exp_c["clean"])
-    for c in VULGAR_CLASSES:
-        if cls_c["vulgar/" + c] < 15:
-            err(name, "class vulgar/%s has %d cases (minimum 15)" % (c, cls_c["vulgar/" + c]))
-    for c in CLEAN_CLASSES:
-        if cls_c["clean/" + c] < 15:
-            err(name, "class clean/%s has %d cases (minimum 15)" % (c, cls_c["clean/" + c]))
+    for what, count, (low, high) in (("", total, limits.disguise_total), (" vulgar", exp_c["vulgar"], limits.vulgar), (" clean", exp_c["clean"], limits.clean)):
+        if not low <= count <= high:
+            err(name, "%d%s cases (allowed %d-%d)" % (count, what, low, high))
+    for expected, classes in (("vulgar", VULGAR_CLASSES), ("clean", CLEAN_CLASSES)):
+        for c in classes:
+            if cls_c[expected + "/" + c] < limits.class_minimum:
+                err(name, "class %s/%s has %d cases (minimum %d)" % (expected, c, cls_c[expected + "/" + c], limits.class_minimum))
     print("%s: %d cases" % (name, total))
     table("expected:", exp_c, total)
     table("classes:", cls_c, total)
     return total
 
 
-def main():
-    d = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
-    check_civility(os.path.join(d, "seed_civility.jsonl"))
+def main(limits=LIMITS, default_dir=os.path.dirname(os.path.abspath(__file__))):
+    d = sys.argv[1] if len(sys.argv) > 1 else default_dir
+    check_civility(os.path.join(d, "seed_civility.jsonl"), limits)
     print()
-    check_disguises(os.path.join(d, "disguises.jsonl"))
+    check_disguises(os.path.join(d, "disguises.jsonl"), limits)
     if errors:
         print("\n%d problem(s):" % len(errors))
         for e in errors:
