@@ -74,8 +74,9 @@ UNBOUNDED_RUN = re.compile(r"(?<!\\)(?:\.|\[\^(?![^\]]*\\s)[^\]]*\])(?:[*+]|\{\d
 
 
 def test_no_rule_pattern_has_an_unbounded_run_across_words():
-    patterns = [(rule.id, rule.detect["pattern"]) for rule in load_rules().rules.values() if rule.detect]
-    incivility, _ = load_rules().section("incivility")
+    rules = load_rules()
+    patterns = [(rule.id, rule.detect["pattern"]) for rule in rules.rules.values() if rule.detect]
+    incivility, _ = rules.section("incivility")
     patterns += [(f"incivility.reject.{label}", table["pattern"]) for label, table in incivility.get("reject", {}).items()]
     found = [(rule_id, m.group()) for rule_id, pattern in patterns for m in UNBOUNDED_RUN.finditer(pattern)]
     assert found == []

@@ -166,12 +166,7 @@ class PhraseDetector:
         alternatives, triggers, anchored, openings = [], [], [], []
         every_word = {w for entry in entries for w in self._expand_trigger(entry)}
         for part in _top_level_alternatives(pattern):
-            plain = _plain_words(part)
-            words = [
-                w for entry in entries
-                for w in (self._expand_trigger(entry) if _LIST_NAME.fullmatch(entry) is None or entry in part else ())
-                if _mentions(part, plain, entry, w)
-            ]
+            words = self._mentioned(part, entries)
             if not words:
                 words = [w for entry in entries for w in self._expand_trigger(entry)]
             anchored.append(_starts_on_a_trigger(part, entries, every_word))
@@ -190,6 +185,18 @@ class PhraseDetector:
             raise RuleFileError(source, f"names no group of the pattern: {handle_group}", rule=rule_id, field="detect.handle_group")
         return PhraseRule(rule_id, tuple(alternatives), tuple(triggers), handle_group, tuple(anchored), tuple(openings))
 
+    def _mentioned(self, part: str, entries: list[str]) -> list[str]:
+        """The trigger words a pattern alternative can match where they stand: a {list} it names, whole."""
+        plain = _plain_words(part)
+        words: list[str] = []
+        for entry in entries:
+            if _LIST_NAME.fullmatch(entry):
+                if entry in part:
+                    words.extend(self._expand_trigger(entry))
+            elif _mentions(part, plain, entry):
+                words.append(entry)
+        return words
+
     def _expand_trigger(self, entry: str) -> tuple[str, ...]:
         """A trigger entry as words: a {list} name stands for the words of that list."""
         listed = _LIST_NAME.fullmatch(entry)
@@ -201,10 +208,8 @@ def _plain_words(part: str) -> str:
     return re.sub(r"\\[a-z]|[^a-z' -]", " ", part)
 
 
-def _mentions(part: str, plain: str, entry: str, word: str) -> bool:
+def _mentions(part: str, plain: str, word: str) -> bool:
     """Whether a pattern alternative (`plain`: its `_plain_words`) can match where this trigger word stands."""
-    if _LIST_NAME.fullmatch(entry):
-        return entry in part
     first = word.split()[0]
     if _LETTERS.fullmatch(first):
         return first in plain
