@@ -125,6 +125,19 @@ def test_ambiguous_mask_goes_to_a_moderator(engine):
     assert "possible_mask" in decision.categories
 
 
+@pytest.mark.parametrize("text", ["The landlord has me so p*ssed off this week.", "Everyone is pi**ed about the fares."])
+def test_a_mask_that_can_only_hide_a_mild_word_is_mild(engine, text):
+    decision = engine.evaluate(Comment(text=text))
+    assert decision.action == "approve"
+    assert decision.categories == ("mild_language",)
+
+
+def test_a_line_of_underscores_glued_to_a_common_word_is_no_mask(engine):
+    decision = engine.evaluate(Comment(text="'The budget is balanced.'____Yes, on paper it is."))
+    assert decision.action == "approve", decision.reasons
+    assert engine.evaluate(Comment(text="What a ____ing shambles")).action == "hold"
+
+
 def test_quoting_the_notice_while_discussing_rules_is_a_mention(engine):
     text = 'A question about the rules: are the notice\'s own "s***" and "f***" examples allowed in a quote?'
     decision = engine.evaluate(Comment(text=text))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from ...normalization import Text
 from ...rules.lexicon import Term, letters_of
 from .runs import Runs
+from .words import english_words
 
 _HARD_MASKS = "*#%^~_"
 _MASK_CHARS = frozenset(_HARD_MASKS + "-")
@@ -114,6 +115,8 @@ class MaskReader:
             return None  # a hyphenated word ("up-armored"), not a dash mask ("a-hole")
         if _MARKDOWN_EMPHASIS.fullmatch(token):
             return None  # markdown emphasis: *word*, **word**, _word_
+        if _is_fill_line_before_a_word(token):
+            return None  # "'…'____Yes, they are": a rule of underscores glued to a common word
         readings = self._read_mask(token)
         if not readings and "-" in token and _HARD_MASK_PRESENT.search(token):
             # A masked word in a compound ("f**k-ups", "s**t-show"): read each part.
@@ -174,6 +177,17 @@ class MaskReader:
         if not (opened and closed):
             return False
         return bool(self._policy_words and self._policy_words.search(text.folded))
+
+
+def _is_fill_line_before_a_word(token: str) -> bool:
+    """A run of three or more underscores, then a common English word ("____yes"): a line or a blank, no letters hidden."""
+    rest = token.lstrip("_")
+    if len(token) - len(rest) < 3 or len(rest) < 2 or not rest.isalpha():
+        return False
+    return english_words().get(rest, 9) <= _COMMON_TIER
+
+
+_COMMON_TIER = 1  # english_words' tiers 0 and 1: Zipf 4 and over ("yes", "the"; not "ing")
 
 
 def _mask_positions(folded: str):
