@@ -39,6 +39,7 @@ class Engine:
         language, language_source = rules.section("language")
         relevance, relevance_source = rules.section("relevance")
         incivility, incivility_source = rules.section("incivility")
+        language_detector = LanguageDetector(language, language_source)
         phrase_rules = [(rule.id, rule.detect) for rule in rules.rules.values() if rule.detect]
         # The pipeline, read in order (STYLE example 4). Every detector reads the
         # same folded text, so normalising comes first and happens once.
@@ -52,8 +53,8 @@ class Engine:
             # conditions may name the civility word lists ({group}).
             IncivilityDetector(incivility, incivility_source, word_lists=civility.get("words", {})),
             ShoutingDetector(shouting, shouting_source),
-            SpamDetector(spam, spam_source),
-            LanguageDetector(language, language_source),
+            SpamDetector(spam, spam_source, not_english=lambda text: bool(language_detector.detect(text))),
+            language_detector,
         )
         # Relevance needs the article and says nothing about spam, so it runs last.
         self._relevance = RelevanceDetector(relevance, relevance_source)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from moderation import RuleFileError, normalize
+from moderation import Comment, RuleFileError, normalize
 from moderation.detectors.spam import SpamDetector
 
 SPAM_TOML = Path(__file__).resolve().parent.parent / "rules" / "spam.toml"
@@ -203,3 +203,29 @@ def test_bad_settings_raise_an_error_naming_the_field(name, change, field):
     with pytest.raises(RuleFileError) as raised:
         SpamDetector(config, "rules/spam.toml")
     assert raised.value.field == field and raised.value.path == "rules/spam.toml"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gana hasta 300 euros por semana desde tu casa, sin experiencia. Escríbenos ya: trabajo-facil-hoy.net",
+        "Заработок в интернете без вложений, пишите нам на сайт dohod-bez-vlozheniy.biz",
+    ],
+)
+def test_a_plug_in_a_comment_not_written_in_english_is_spam(engine, text):
+    decision = engine.evaluate(Comment(text=text))
+    assert decision.action == "reject"
+    assert any("not written in English" in r.explanation for r in decision.reasons)
+
+
+def test_a_foreign_language_comment_citing_a_page_is_held_not_rejected(engine):
+    text = "Das sehe ich anders, die Milizen waren nie unabhängig: https://www.irak-notizen.de/2015/02/badr-und-die-armee"
+    decision = engine.evaluate(Comment(text=text))
+    assert decision.action == "hold"
+    assert "non_english" in decision.categories
+    assert not any(r.category == "spam" for r in decision.reasons)
+
+
+def test_an_english_comment_with_a_bare_unknown_site_is_not_spam_for_it(engine):
+    decision = engine.evaluate(Comment(text="There is a good timeline of the militias on this site, worth a look: iraq-timeline-notes.org"))
+    assert decision.action != "reject"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
 
@@ -99,8 +100,16 @@ class SpamDetector:
 
     rule_ids = _SPAM_RULES + (_MODEL_RULE, "unvetted-link", "self-promotion")
 
-    def __init__(self, config: dict, source: str, model: SpamModel | None = None, gate: SpamModel | None = None):
+    def __init__(
+        self, config: dict, source: str, model: SpamModel | None = None, gate: SpamModel | None = None,
+        not_english: Callable[[Text], bool] | None = None,
+    ):
         self.threshold = number(config, "spam", "threshold", source, low=0.1)
+        # A plug (a link to an unknown site, a way to reach the writer) in a comment not
+        # written in English adds this much: on an English blog such comments are spam
+        # far more often than readers citing a source (0, or absent: no such sign).
+        self.foreign_plug_weight = number(config, "spam", "foreign_plug_weight", source) if "foreign_plug_weight" in config else 0.0
+        self._not_english = not_english
         self.link_weight = number(config, "spam", "unknown_link_weight", source)
         self.suspicious_tld_weight = number(config, "spam", "suspicious_tld_weight", source)
         self.link_farm_sites = int(number(config, "spam", "link_farm_sites", source, low=2))
@@ -210,6 +219,12 @@ class SpamDetector:
             # ("Great post! I wrote more on this: <link>" promotes the commenter's own work: held, not spam.)
             first, last, shown = text.evidence(*praise)
             evidence.append(_Evidence(self.praise_weight, None, first, last, f"praise and then a plug '{shown}'"))
+        if self.foreign_plug_weight and self._not_english is not None and (unknown or contacts):
+            # A page cited by its address is a reader's source, in any language; a bare site is a pitch.
+            pitched = [link for link in unknown if not self._is_platform(link[2]) and not self._is_cited_page(folded[link[0]:link[1]], link[2])]
+            if (pitched or contacts) and self._not_english(text):
+                first, last = text.span(*pitched[0][:2]) if pitched else (contacts[0].start, contacts[0].end)
+                evidence.append(_Evidence(self.foreign_plug_weight, "spam-advert", first, last, "a plug in a comment not written in English"))
         model = self._model_evidence(text, tokens, marked, promotion is not None)
         if model:
             evidence.append(model)
