@@ -138,6 +138,21 @@ def test_a_line_of_underscores_glued_to_a_common_word_is_no_mask(engine):
     assert engine.evaluate(Comment(text="What a ____ing shambles")).action == "hold"
 
 
+@pytest.mark.parametrize("text", ["That budget is sh— from start to finish.", "Tell the contractor to go f— himself.", "Utter bullsh— from the council."])
+def test_a_word_cut_short_by_a_dash_is_a_mask(engine, text):
+    assert engine.evaluate(Comment(text=text)).action == "reject"
+
+
+@pytest.mark.parametrize("text", ["It was good—really good.", "She got an F- in chemistry.", "I w— I mean, the council voted no.", "The b— the budget passed."])
+def test_a_dash_after_a_word_a_grade_or_a_stammer_is_no_mask(engine, text):
+    assert engine.evaluate(Comment(text=text)).action == "approve"
+
+
+@pytest.mark.parametrize("text", ['The rules would call you an "a*******", @quarry_lane, and they would be right.', '@mill_road No "s***" allowed here, says the notice, but you are one.'])
+def test_the_notice_mask_said_of_a_person_is_a_use(engine, text):
+    assert engine.evaluate(Comment(text=text)).action == "reject"
+
+
 def test_quoting_the_notice_while_discussing_rules_is_a_mention(engine):
     text = 'A question about the rules: are the notice\'s own "s***" and "f***" examples allowed in a quote?'
     decision = engine.evaluate(Comment(text=text))

@@ -100,6 +100,36 @@ class MaskReader:
             match = self._read(text, start, end)
             if match:
                 found.append(match)
+        if "-" in folded:
+            found.extend(self._truncations(text, {(m.start, m.end) for m in found}))
+        return found
+
+    def _truncations(self, text: Text, read: set[tuple[int, int]]) -> list[MaskMatch]:
+        """Words cut short by a dash after their first letters ("sh—", "what the f—"), read as a four-letter mask.
+
+        Only an em or en dash in what the commenter wrote counts (an "F-" grade
+        is a hyphen), and not after a whole common word ("good—really good");
+        one letter counts only where it opens one of the notice's own masks.
+        """
+        folded, original = text.folded, text.original
+        found = []
+        for cut in _TRUNCATED.finditer(folded):
+            letters, dash = cut.group(1), cut.end(1)
+            first, _ = text.span(dash, dash + 1)
+            if original[first:first + 1] not in _TRUNCATION_DASHES:
+                continue
+            if len(letters) >= 2 and english_words().get(letters, 9) <= _COMMON_TIER:
+                continue
+            start, end = cut.start(1), dash + 1
+            if (start, end) in read:
+                continue
+            token = letters + "*" * max(2, 4 - len(letters))
+            if len(letters) == 1 and token not in self._notice_masks:
+                continue  # "I w— I mean": one letter is a stammer, unless it is the notice's own "f***"
+            readings = self._read_mask(token)
+            if readings:
+                terms = tuple(dict.fromkeys(self._spellings[r] for r in readings))
+                found.append(MaskMatch(start, end, _kind(terms), terms, readings))
         return found
 
     def _read(self, text: Text, start: int, end: int) -> MaskMatch | None:
@@ -127,7 +157,7 @@ class MaskReader:
         first, last = text.span(start, end)
         if self._is_redacted_name(text, first, last):
             return None
-        if token in self._notice_masks and self._is_quoted_mention(text, first, last):
+        if token in self._notice_masks and self._is_quoted_mention(text, first, last, start, end):
             return MaskMatch(start, end, "mention", terms, readings)
         hidden = sum(1 for c in token if c in _MASK_CHARS)
         # A long word with one or two letters hidden ("dickhe*d") reads only one way.
@@ -166,7 +196,7 @@ class MaskReader:
         starts_sentence = _AFTER_SENTENCE_END.search(original[max(0, first - 4):first])
         return bool(capital and after and not starts_sentence)
 
-    def _is_quoted_mention(self, text: Text, first: int, last: int) -> bool:
+    def _is_quoted_mention(self, text: Text, first: int, last: int, start: int, end: int) -> bool:
         # Quoted: a quotation mark opens within a few words before and closes
         # within a few characters after; and the comment talks about the rules.
         original = text.original
@@ -176,7 +206,24 @@ class MaskReader:
         closed = _QUOTE_CLOSED.match(after)
         if not (opened and closed):
             return False
+        if _aimed_at_someone(text.folded, start, end):
+            return False  # "you're a total 'a*******'": the notice's word, used on a person
         return bool(self._policy_words and self._policy_words.search(text.folded))
+
+
+# A quoted mask said of a person: "you're an 'a*******'", "… but you clearly are one".
+_SAID_OF_SOMEONE_BEFORE = re.compile(
+    r"\b(?:you(?:'re|re| are)|u r|ur|your|he's|she's|he is|she is|they're|they are|call(?:ing|ed)? (?:you|him|her|them))"
+    r"\s+(?:(?:an?|such|total|complete|real|absolute|utter|right|proper|massive|little)\s+){0,3}\W{0,2}$"
+)
+_SAID_OF_SOMEONE_AFTER = re.compile(
+    r"^\W{0,3}[^.!?]{0,40}?\b(?:you(?:'re|re)|u r|you(?:\s+(?:clearly|definitely|obviously|certainly|surely|really))?\s+are)"
+    r"\s+(?:clearly\s+|definitely\s+|obviously\s+|certainly\s+|surely\s+)?(?:one|a big one)\b(?!\s+(?:to|of|who|that|more|day|thing|way)\b)"
+)
+
+
+def _aimed_at_someone(folded: str, start: int, end: int) -> bool:
+    return bool(_SAID_OF_SOMEONE_BEFORE.search(folded[max(0, start - 40):start]) or _SAID_OF_SOMEONE_AFTER.match(folded[end:end + 60]))
 
 
 def _is_fill_line_before_a_word(token: str) -> bool:
@@ -187,6 +234,8 @@ def _is_fill_line_before_a_word(token: str) -> bool:
     return english_words().get(rest, 9) <= _COMMON_TIER
 
 
+_TRUNCATED = re.compile(r"(?<![a-z0-9'@$*#-])([a-z]{1,6})-(?![a-z0-9*#-])")
+_TRUNCATION_DASHES = "\u2014\u2013"  # em and en dash
 _COMMON_TIER = 1  # english_words' tiers 0 and 1: Zipf 4 and over ("yes", "the"; not "ing")
 
 
