@@ -51,6 +51,12 @@ def test_invalid_pattern_is_named(rules_copy):
         Engine(load_rules(rules_copy))
 
 
+def test_name_group_must_name_a_group_of_the_pattern(rules_copy):
+    replace_in(rules_copy / "civility.toml", 'name_group = "pname"', 'name_group = "surname"')
+    with pytest.raises(RuleFileError, match="name-calling.*detect.name_group"):
+        Engine(load_rules(rules_copy))
+
+
 def test_handle_group_must_name_a_group_of_the_pattern(rules_copy):
     replace_in(rules_copy / "civility.toml", 'handle_group = "name"', 'handle_group = "nickname"')
     with pytest.raises(RuleFileError, match="insult-at-commenter.*detect.handle_group"):

@@ -20,6 +20,7 @@ import ahocorasick_rs
 from ..errors import RuleFileError
 from ..normalization import Text
 from .signal import Signal
+from .vulgarity.words import english_words
 
 _WINDOW = 90  # characters each side of a trigger: phrases are shorter than this
 _LIST_NAME = re.compile(r"\{([a-z_]+)\}")
@@ -74,6 +75,8 @@ class PhraseRule:
     # Per alternative: strings one of which every match opens with (() when the
     # pattern does not say): where none is near the triggers, the search is skipped.
     openings: tuple[tuple[str, ...], ...] = ()
+    # A named group that must be a proper name as written: capitalised, and no common word ("Maliki the thug", not "Meet the fool").
+    name_group: str = ""
 
 
 class PhraseDetector:
@@ -135,6 +138,8 @@ class PhraseDetector:
                 continue
             if phrase.handle_group and not _looks_like_handle(text, found, phrase.handle_group):
                 continue
+            if phrase.name_group and not _looks_like_a_name(text, found, phrase.name_group):
+                continue
             start, end, evidence = text.evidence(found.start(), found.end())
             return Signal(phrase.rule, start, end, evidence)
         return None
@@ -183,7 +188,10 @@ class PhraseDetector:
         handle_group = detect.get("handle_group", "")
         if handle_group and not any(handle_group in alternative.groupindex for alternative in alternatives):
             raise RuleFileError(source, f"names no group of the pattern: {handle_group}", rule=rule_id, field="detect.handle_group")
-        return PhraseRule(rule_id, tuple(alternatives), tuple(triggers), handle_group, tuple(anchored), tuple(openings))
+        name_group = detect.get("name_group", "")
+        if name_group and not any(name_group in alternative.groupindex for alternative in alternatives):
+            raise RuleFileError(source, f"names no group of the pattern: {name_group}", rule=rule_id, field="detect.name_group")
+        return PhraseRule(rule_id, tuple(alternatives), tuple(triggers), handle_group, tuple(anchored), tuple(openings), name_group=name_group)
 
     def _mentioned(self, part: str, entries: list[str]) -> list[str]:
         """The trigger words a pattern alternative can match where they stand: a {list} it names, whole."""
@@ -364,6 +372,20 @@ def _check_lists(word_lists: object, source: str) -> dict[str, tuple[str, ...]]:
             raise RuleFileError(source, "must be a list of words", field=f"civility.words.{name}")
         checked[name] = tuple(w.lower() for w in words)
     return checked
+
+
+def _looks_like_a_name(text: Text, found: re.Match, group: str) -> bool:
+    """A person's or a place's name as written: a capital first letter, and not a common English word ("Meet", "The")."""
+    if group not in found.re.groupindex or found.start(group) < 0:
+        return True  # this alternative of the pattern names no one to check
+    first, last = text.span(found.start(group), found.end(group))
+    name = text.original[first:last]
+    if not name[:1].isupper():
+        return False
+    return english_words().get(found.group(group), 9) > _COMMON_WORD_TIER
+
+
+_COMMON_WORD_TIER = 0  # english_words' tier 0 (Zipf 5 and over): "Meet", "Thanks", "Trust"; names such as Obama are tier 1
 
 
 def _looks_like_handle(text: Text, found: re.Match, group: str) -> bool:
