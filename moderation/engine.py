@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from pathlib import Path
 
@@ -81,7 +82,7 @@ class Engine:
             # The learned layer holds what the phrase rules missed: where one of them already
             # spoke, the model's hold adds a second reason for the same words. Its rejects stay.
             signals = [s for s in signals if s.rule != "incivility-model"]
-        if comment.article is not None and comment.parent_id is None and not any(s.rule in self._settled for s in signals):
+        if comment.article is not None and not _is_reply(comment) and not any(s.rule in self._settled for s in signals):
             # Off topic is only worth saying of a comment nothing else settled:
             # a reply answers the thread, and spam or a comment rejected for
             # another reason does not also list it (issue #10).
@@ -125,6 +126,16 @@ class Engine:
         emitted = {rule_id for d in (*self._detectors, self._relevance) for rule_id in d.rule_ids}
         for rule_id in sorted(emitted - set(self.rules.rules)):
             raise RuleFileError(self.rules.directory, "a detector reports this rule, but no rules file defines it", rule=rule_id)
+
+
+# "@jo Congratulations on the puppy!": a comment that opens on a handle answers that
+# commenter, as one sent with a parent_id does, on platforms that thread by mention.
+_OPENS_ON_A_HANDLE = re.compile(r"\s*@\w")
+
+
+def _is_reply(comment: Comment) -> bool:
+    """Whether a comment answers another: sent with a parent_id, or opening on an @handle."""
+    return comment.parent_id is not None or _OPENS_ON_A_HANDLE.match(comment.text) is not None
 
 
 def _capped(signals: list[Signal]) -> tuple[list[Signal], tuple[str, ...]]:

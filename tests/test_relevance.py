@@ -187,6 +187,16 @@ def test_a_reply_is_exempt_from_the_off_topic_check(engine, seed_article):
     assert engine.evaluate(Comment(OFF_TOPIC, article=seed_article, parent_id="c-17")).action == "approve"
 
 
+def test_a_comment_opening_on_a_handle_is_a_reply(engine, seed_article):
+    from moderation import Comment
+
+    # A comment that says it is off topic is held, unless it answers a commenter.
+    said = "Off topic, but did anybody watch the Celtics on Sunday?"
+    assert engine.evaluate(Comment(said, article=seed_article)).action == "hold"
+    assert engine.evaluate(Comment("@rivers_end " + said, article=seed_article)).action == "approve"
+    assert engine.evaluate(Comment(said + " Ask @rivers_end.", article=seed_article)).action == "hold"
+
+
 def test_a_comment_rejected_for_another_reason_does_not_also_list_off_topic(engine, seed_article):
     from moderation import Comment
 
