@@ -62,6 +62,8 @@ class Engine:
         # Rules whose signal settles a comment before relevance is judged: spam, and every rule that rejects.
         self._settled = frozenset(rule.id for rule in rules.rules.values() if rule.category == "spam" or rule.action == "reject")
         self._phrase_rules = frozenset(rule_id for rule_id, _ in phrase_rules)
+        # Rules whose signal says a comment bears on the discussion (talk about the comment policy itself).
+        self._on_topic_rules = frozenset(rule.id for rule in rules.rules.values() if rule.category in self._relevance.on_topic_categories)
         self._profiles: OrderedDict[tuple[str, str], object] = OrderedDict()
         self._check_rule_ids()
 
@@ -82,7 +84,11 @@ class Engine:
             # The learned layer holds what the phrase rules missed: where one of them already
             # spoke, the model's hold adds a second reason for the same words. Its rejects stay.
             signals = [s for s in signals if s.rule != "incivility-model"]
-        if comment.article is not None and not _is_reply(comment) and not any(s.rule in self._settled for s in signals):
+        if (
+            comment.article is not None
+            and not _is_reply(comment)
+            and not any(s.rule in self._settled or s.rule in self._on_topic_rules for s in signals)
+        ):
             # Off topic is only worth saying of a comment nothing else settled:
             # a reply answers the thread, and spam or a comment rejected for
             # another reason does not also list it (issue #10).

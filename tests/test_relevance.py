@@ -202,3 +202,11 @@ def test_a_comment_rejected_for_another_reason_does_not_also_list_off_topic(engi
 
     decision = engine.evaluate(Comment(OFF_TOPIC + " The refs were fucking blind.", article=seed_article))
     assert decision.action == "reject" and "off_topic" not in decision.categories
+
+
+def test_a_comment_on_the_sites_own_policy_is_not_off_topic(engine, seed_article):
+    from moderation import Comment
+
+    text = 'Odd that the notice names "s***" and "f***" yet says nothing about people who lie about their sources.'
+    decision = engine.evaluate(Comment(text, article=seed_article))
+    assert decision.action == "approve" and "off_topic" not in decision.categories

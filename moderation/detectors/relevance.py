@@ -131,6 +131,9 @@ class RelevanceDetector:
 
     def __init__(self, config: dict, source: str):
         self.min_words = int(number(config, "relevance", "min_words", source, low=1))
+        # Categories of other rules that mark a comment as bearing on the discussion
+        # whatever its words: talk about the site's own comment policy (meta_policy).
+        self.on_topic_categories = frozenset(strings(config, "relevance", "on_topic_categories", source))
         self.threshold = number(config, "relevance", "threshold", source, low=0.1)
         self.name_weight = number(config, "relevance", "name_weight", source)
         self.title_weight = number(config, "relevance", "title_weight", source)
