@@ -153,6 +153,25 @@ def test_the_notice_mask_said_of_a_person_is_a_use(engine, text):
     assert engine.evaluate(Comment(text=text)).action == "reject"
 
 
+@pytest.mark.parametrize("text", ["The Western Tennis Federation, or WTF, meets in Leeds.", "Our board moved to OMFG (Open Music Fund Group) funding."])
+def test_an_acronym_beside_its_own_expansion_means_that_expansion(engine, text):
+    assert engine.evaluate(Comment(text=text)).action == "approve"
+
+
+def test_an_acronym_is_not_excused_by_initials_in_another_sentence(engine):
+    assert engine.evaluate(Comment(text="We trust facts here. WTF is this?")).action == "reject"
+
+
+def test_words_run_together_inside_a_full_name_go_to_a_moderator(engine):
+    decision = engine.evaluate(Comment(text="Our guest speaker, Yoshitaka Mori, arrives at noon."))
+    assert decision.action != "reject"
+
+
+@pytest.mark.parametrize("text", ["Some b=i=t=c=h keyed my car.", "What a s>h>i>t day at work."])
+def test_equals_and_angle_brackets_between_letters_are_separators(engine, text):
+    assert engine.evaluate(Comment(text=text)).action == "reject"
+
+
 def test_quoting_the_notice_while_discussing_rules_is_a_mention(engine):
     text = 'A question about the rules: are the notice\'s own "s***" and "f***" examples allowed in a quote?'
     decision = engine.evaluate(Comment(text=text))

@@ -353,8 +353,12 @@ class Matcher:
             return None
         prefix, rest = word[:rel_start], word[rel_end:]
         if self._inside.is_compound(prefix, rest):
-            # "shitshow", "dickmove"; a non-inside term's compound written as a name ("Glasscock") is a name.
-            return "vulgar" if term.inside or not self._written_as_name(text, token_start, token_end) else None
+            # "shitshow", "dickmove"; a non-inside term's compound written as a name ("Glasscock") is a name,
+            # and so is any word that reads as words run together but is written as one part of a full
+            # name ("Yoshitaka Kinoshita" is not "yo shit aka"): a moderator decides.
+            if not term.inside:
+                return None if self._written_as_name(text, token_start, token_end) else "vulgar"
+            return "name" if self._part_of_a_full_name(text, token_start, token_end) else "vulgar"
         if not term.inside:
             return None
         as_name = self._written_as_name(text, token_start, token_end)
@@ -456,11 +460,23 @@ class Matcher:
         return False
 
     def _clean_sense(self, folded: str, term: Term, start: int, end: int) -> bool:
+        if term.severity == "acronym" and _spelled_out_nearby(folded, re.sub(r"[^a-z]", "", folded[start:end]), start, end):
+            return True  # "the World Taekwondo Federation, once known as the WTF"; "FFS, meaning fee-for-service"
         near = self._near.get(term.word)
         if near and near.search(folded, max(0, start - 60), min(len(folded), end + 60)):
             return True
         after = self._after.get(term.word)
         return bool(after and after.match(folded, end))
+
+    @staticmethod
+    def _part_of_a_full_name(text: Text, token_start: int, token_end: int) -> bool:
+        """Capitalised, with another capitalised word right before or after it ("Yoshitaka Kinoshita")."""
+        first, last = text.span(token_start, token_end)
+        original = text.original
+        word = original[first:last]
+        if not (word[:1].isupper() and word[1:].islower()):
+            return False
+        return bool(_CAPITALISED_BEFORE.search(original[max(0, first - 30):first]) or _CAPITALISED_AFTER.match(original[last:last + 4]))
 
     @staticmethod
     def _is_name(text: Text, term: Term, first: int, last: int) -> bool:
@@ -503,6 +519,26 @@ class Matcher:
         return tuple(dict.fromkeys(f for f in found if f))
 
 
+_EXPANSION_WORD = re.compile(r"[a-z]+")
+_SENTENCE_END = re.compile(r"[.!?]\s")
+_EXPANSION_REACH = 50  # characters either side: the expansion stands beside the acronym
+
+
+def _spelled_out_nearby(folded: str, acronym: str, start: int, end: int) -> bool:
+    """Whether words whose first letters spell the acronym stand within a sentence's reach of it.
+
+    An acronym written beside its own expansion means that expansion; the vulgar
+    one, spelled out, is a vulgar word and is found as one.
+    """
+    if len(acronym) < 3:
+        return False  # two letters ("bs") are spelled by chance too often
+    before = _SENTENCE_END.split(folded[max(0, start - _EXPANSION_REACH):start])[-1]  # the same sentence only
+    after = _SENTENCE_END.split(folded[end:end + _EXPANSION_REACH])[0]
+    before = "".join(word[0] for word in _EXPANSION_WORD.findall(before))
+    after = "".join(word[0] for word in _EXPANSION_WORD.findall(after))
+    return acronym in before or acronym in after
+
+
 def _allowed_words(term: Term) -> tuple[str, ...]:
     """The allow list, and each allowed word respelled as the term is ("basterdization")."""
     respelled = [
@@ -538,7 +574,7 @@ def _stretched_spaced(plain: str) -> bool:
 # ("f\\u\\c\\k", "b·u·l·l", "s♥h♥i♥t"): one symbol, the same each time, three
 # letters or more. Looked for only when the text has a character outside
 # letters, digits, spaces, the separators and common punctuation.
-_ORDINARY_CHARS = str.maketrans("", "", "abcdefghijklmnopqrstuvwxyz0123456789" + _SEPARATORS + "'\"!?()[]&;%#@$+|=<>")
+_ORDINARY_CHARS = str.maketrans("", "", "abcdefghijklmnopqrstuvwxyz0123456789" + _SEPARATORS + "'\"!?()[]&;%#@$+|")
 _SYMBOL_SEPARATED = re.compile(r"(?<![a-z0-9@$!])[a-z0-9@$!]([^a-z0-9@$!'\s.\-_,*/:~|+])[a-z0-9@$!](?:\1[a-z0-9@$!])+(?![a-z0-9@$!])")
 
 
