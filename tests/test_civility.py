@@ -99,3 +99,19 @@ def test_an_alternative_opening_on_its_triggers_is_tried_at_them_and_still_match
     for text, evidence in [("The clown in chief spoke.", "clown in chief"), ("Troll in chief again.", "Troll in chief"), ("Sit down, you idiot.", "you idiot")]:
         assert [s.evidence for s in detector.detect(normalize(text))] == [evidence]
     assert detector.detect(normalize("The chief clown spoke.")) == []
+
+
+def test_an_alternative_closing_on_its_triggers_is_searched_only_up_to_them_and_still_matches():
+    detector = PhraseDetector(
+        {"insult": ["idiot", "idiots", "waste of space"]},
+        [("r", {"triggers": ["{insult}"], "pattern": r"\bthe\s+(?:[a-z]+\s+){0,6}(?:{insult})s?\b|\b(?:{insult})\s+over\s+there\b"})],
+        "test",
+    )
+    assert detector.phrase_rules[0].ends_on_trigger == (True, False)
+    cases = [
+        ("Ask the pompous tiresome idiots at the back.", "the pompous tiresome idiots"),
+        ("Honestly the biggest waste of space I have seen.", "the biggest waste of space"),
+        ("That idiot over there again.", "idiot over there"),
+    ]
+    for text, evidence in cases:
+        assert [s.evidence for s in detector.detect(normalize(text))] == [evidence], text

@@ -75,6 +75,9 @@ class PhraseRule:
     # Per alternative: strings one of which every match opens with (() when the
     # pattern does not say): where none is near the triggers, the search is skipped.
     openings: tuple[tuple[str, ...], ...] = ()
+    # Per alternative: every match ends on one of its trigger words (…(?:{insult}|{epithet})\b),
+    # so the search stops a trigger's length after the last one instead of a window after it.
+    ends_on_trigger: tuple[bool, ...] = ()
     # A named group that must be a proper name as written: capitalised, and no common word ("Maliki the thug", not "Meet the fool").
     name_group: str = ""
 
@@ -94,6 +97,9 @@ class PhraseDetector:
         self._trigger_words = list(triggers)
         self._woken_by = [triggers[w] for w in self._trigger_words]
         self._automaton = ahocorasick_rs.AhoCorasick(self._trigger_words) if triggers else None
+        # A trigger's length and a plural "s" and a boundary after it: how far past the last
+        # trigger a match that ends on one can reach.
+        self._longest_trigger = max(map(len, self._trigger_words), default=0) + 2
 
     def detect(self, text: Text) -> list[Signal]:
         """Signals for every phrase rule that matches near one of its triggers."""
@@ -115,17 +121,25 @@ class PhraseDetector:
                 openings = phrase.openings[alternative]
                 if openings and not _any_near(text.folded, openings, positions):
                     continue
-                signal = self._match(phrase, phrase.alternatives[alternative], text, positions, phrase.anchored[alternative])
+                signal = self._match(
+                    phrase, phrase.alternatives[alternative], text, positions, phrase.anchored[alternative],
+                    self._longest_trigger if phrase.ends_on_trigger[alternative] else 0,
+                )
                 if signal:
                     signals.append(signal)
                     break
         return signals
 
-    def _match(self, phrase: PhraseRule, pattern: re.Pattern, text: Text, positions: list[int], anchored: bool = False) -> Signal | None:
+    def _match(
+        self, phrase: PhraseRule, pattern: re.Pattern, text: Text, positions: list[int], anchored: bool = False, ends_within: int = 0,
+    ) -> Signal | None:
         # One search over the stretch around the triggers; a match counts only
-        # if it covers one of them, so a rule fires where it woke.
+        # if it covers one of them, so a rule fires where it woke. A match that
+        # ends on a trigger ends within `ends_within` characters of the last one.
         folded = text.folded
         window_start, window_end = _window(folded, positions)
+        if ends_within:
+            window_end = min(window_end, positions[-1] + ends_within)
         if anchored:
             candidates = (pattern.match(folded, start, window_end) for start in sorted(set(positions)))
         else:
@@ -168,13 +182,14 @@ class PhraseDetector:
         # it: a long rule costs no more than the one phrase that can match.
         # Compiled one by one and never as a whole: that would double the
         # rules' share of start-up (a broken bracket still fails in some part).
-        alternatives, triggers, anchored, openings = [], [], [], []
+        alternatives, triggers, anchored, openings, ends = [], [], [], [], []
         every_word = {w for entry in entries for w in self._expand_trigger(entry)}
         for part in _top_level_alternatives(pattern):
             words = self._mentioned(part, entries)
             if not words:
                 words = [w for entry in entries for w in self._expand_trigger(entry)]
             anchored.append(_starts_on_a_trigger(part, entries, every_word))
+            ends.append(_ends_on_a_trigger(part, entries, every_word))
             # An anchored alternative is tried at its opening words already; a long
             # list of openings costs more to look for than the search it would save.
             opening = () if anchored[-1] else _opening_strings(part, self.lists)
@@ -191,7 +206,10 @@ class PhraseDetector:
         name_group = detect.get("name_group", "")
         if name_group and not any(name_group in alternative.groupindex for alternative in alternatives):
             raise RuleFileError(source, f"names no group of the pattern: {name_group}", rule=rule_id, field="detect.name_group")
-        return PhraseRule(rule_id, tuple(alternatives), tuple(triggers), handle_group, tuple(anchored), tuple(openings), name_group=name_group)
+        return PhraseRule(
+            rule_id, tuple(alternatives), tuple(triggers), handle_group, tuple(anchored), tuple(openings),
+            name_group=name_group, ends_on_trigger=tuple(ends),
+        )
 
     def _mentioned(self, part: str, entries: list[str]) -> list[str]:
         """The trigger words a pattern alternative can match where they stand: a {list} it names, whole."""
@@ -230,6 +248,37 @@ _LETTERS = re.compile(r"[a-z'-]+")
 
 # An alternative that opens on a group of trigger words: \b(?:{insult}|trolls?)
 _OPENS_ON_WORDS = re.compile(r"\\b\(\?:((?:\{[a-z_]+\}|[a-z]+\??)(?:\|(?:\{[a-z_]+\}|[a-z]+\??))*)\)")
+
+
+# An alternative that closes on a group of trigger words: …(?:{insult}|{epithet})s?\b
+_CLOSES_ON_WORDS = re.compile(r"\(\?:((?:\{[a-z_]+\}|[a-z]+)(?:\|(?:\{[a-z_]+\}|[a-z]+))*)\)(?:s\?)?\\b$")
+
+
+def _ends_on_a_trigger(part: str, entries: list[str], trigger_words: set[str]) -> bool:
+    """Whether every match of this alternative ends on a trigger word (each closing word or list is a trigger, at the top level)."""
+    closing = _CLOSES_ON_WORDS.search(part)
+    if closing is None or _depth_at(part, closing.start()) != 0:
+        return False
+    return all(piece in entries if piece.startswith("{") else piece in trigger_words for piece in closing.group(1).split("|"))
+
+
+def _depth_at(pattern: str, index: int) -> int:
+    """How many groups are open at `index` of a pattern (escapes and character classes skipped)."""
+    depth, in_class, escaped = 0, False, False
+    for char in pattern[:index]:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+    return depth
 
 
 def _starts_on_a_trigger(part: str, entries: list[str], trigger_words: set[str]) -> bool:
