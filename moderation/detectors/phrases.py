@@ -89,11 +89,19 @@ class PhraseDetector:
         self.lists = _check_lists(word_lists, source)
         self.phrase_rules: list[PhraseRule] = [self._compile(rule_id, detect, source) for rule_id, detect in rules]
         self.rule_ids = tuple(r.rule for r in self.phrase_rules)
+        # The alternatives of a rule that the same trigger words wake form a group and
+        # share one list of positions: an insult word wakes a score of alternatives.
+        self._groups: list[tuple[tuple[int, ...], ...]] = []
         triggers: dict[str, list[tuple[int, int]]] = {}
         for index, phrase in enumerate(self.phrase_rules):
+            by_words: dict[frozenset[str], list[int]] = {}
             for alternative, words in enumerate(phrase.triggers):
-                for trigger in words:
-                    triggers.setdefault(trigger, []).append((index, alternative))
+                by_words.setdefault(frozenset(words), []).append(alternative)
+            groups = tuple(tuple(alternatives) for alternatives in by_words.values())
+            self._groups.append(groups)
+            for group, alternatives in enumerate(groups):
+                for trigger in phrase.triggers[alternatives[0]]:
+                    triggers.setdefault(trigger, []).append((index, group))
         self._trigger_words = list(triggers)
         self._woken_by = [triggers[w] for w in self._trigger_words]
         self._automaton = ahocorasick_rs.AhoCorasick(self._trigger_words) if triggers else None
@@ -112,18 +120,23 @@ class PhraseDetector:
                 _WORD_CHAR.match(folded, end) and _WORD_CHAR.match(folded, end - 1)
             ):
                 continue  # triggers are whole words: "kill" is not in "skill"; "(((" may touch a word
-            for rule_index, alternative in self._woken_by[index]:
-                woken.setdefault(rule_index, {}).setdefault(alternative, []).append(start)
+            for rule_index, group in self._woken_by[index]:
+                woken.setdefault(rule_index, {}).setdefault(group, []).append(start)
         signals = []
         for rule_index in sorted(woken):
             phrase = self.phrase_rules[rule_index]
-            for alternative, positions in sorted(woken[rule_index].items()):
+            groups = self._groups[rule_index]
+            tried = sorted(
+                (alternative, positions) for group, positions in woken[rule_index].items() for alternative in groups[group]
+            )
+            for alternative, positions in tried:
+                window = _window(folded, positions)
                 openings = phrase.openings[alternative]
-                if openings and not _any_near(text.folded, openings, positions):
+                if openings and not _any_near(folded, openings, window):
                     continue
                 signal = self._match(
                     phrase, phrase.alternatives[alternative], text, positions, phrase.anchored[alternative],
-                    self._longest_trigger if phrase.ends_on_trigger[alternative] else 0,
+                    self._longest_trigger if phrase.ends_on_trigger[alternative] else 0, window,
                 )
                 if signal:
                     signals.append(signal)
@@ -132,12 +145,13 @@ class PhraseDetector:
 
     def _match(
         self, phrase: PhraseRule, pattern: re.Pattern, text: Text, positions: list[int], anchored: bool = False, ends_within: int = 0,
+        window: tuple[int, int] | None = None,
     ) -> Signal | None:
         # One search over the stretch around the triggers; a match counts only
         # if it covers one of them, so a rule fires where it woke. A match that
         # ends on a trigger ends within `ends_within` characters of the last one.
         folded = text.folded
-        window_start, window_end = _window(folded, positions)
+        window_start, window_end = window or _window(folded, positions)
         if ends_within:
             window_end = min(window_end, positions[-1] + ends_within)
         if anchored:
@@ -348,9 +362,9 @@ def _opening_strings(part: str, lists: dict[str, tuple[str, ...]]) -> tuple[str,
     return tuple(dict.fromkeys(found))
 
 
-def _any_near(folded: str, openings: tuple[str, ...], positions: list[int]) -> bool:
-    """Whether one of the opening strings occurs in the stretch `_match` searches."""
-    low, high = _window(folded, positions)
+def _any_near(folded: str, openings: tuple[str, ...], window: tuple[int, int]) -> bool:
+    """Whether one of the opening strings occurs in the stretch `_match` searches (`window`, from `_window`)."""
+    low, high = window
     return any(folded.find(opening, low, high) >= 0 for opening in openings)
 
 
