@@ -229,3 +229,25 @@ def test_a_foreign_language_comment_citing_a_page_is_held_not_rejected(engine):
 def test_an_english_comment_with_a_bare_unknown_site_is_not_spam_for_it(engine):
     decision = engine.evaluate(Comment(text="There is a good timeline of the militias on this site, worth a look: iraq-timeline-notes.org"))
     assert decision.action != "reject"
+
+
+def test_a_messaging_app_handle_is_a_way_to_reach_the_writer(engine):
+    decision = engine.evaluate(Comment(text="代写论文 价格优惠 加微信 xueshu2024 咨询"))
+    assert decision.action == "reject"
+    assert any("messaging app" in r.explanation for r in decision.reasons)
+
+
+@pytest.mark.parametrize(
+    "text, handle",
+    [
+        ("I saw the clip on Telegram yesterday and it was grim.", False),
+        ("Signal 2015 was the year the militias took over the checkpoints.", False),
+        ("Join us on Telegram @gold_signals_vip today.", True),
+        ("kik me: bigjo_22", True),
+        ("WhatsApp +44 7700 900123", True),
+    ],
+)
+def test_a_messaging_app_counts_as_a_contact_only_with_an_id(text, handle):
+    from moderation.detectors.spam import _MESSAGING_HANDLE
+
+    assert (_MESSAGING_HANDLE.search(normalize(text).folded) is not None) == handle
