@@ -308,6 +308,15 @@ def test_detector_takes_thresholds_from_its_rules_section(model):
     assert IncivilityDetector.rule_ids == ("incivility-model",)
 
 
+def test_the_model_alone_does_not_hold_a_comment_of_fewer_words_than_min_words(model):
+    text = normalize("You are a pathetic idiot.")  # five words
+    assert IncivilityDetector({"insult": 0.5}, "test").detect(text)
+    assert IncivilityDetector({"insult": 0.5, "min_words": 5}, "test").detect(text)
+    assert IncivilityDetector({"insult": 0.5, "min_words": 6}, "test").detect(text) == []
+    with pytest.raises(RuleFileError, match="incivility.min_words"):
+        IncivilityDetector({"insult": 0.5, "min_words": -1}, "test")
+
+
 def test_training_splits_are_deterministic_and_keep_duplicates_together():
     from moderation.detectors.incivility.train import key_of, split_of
 

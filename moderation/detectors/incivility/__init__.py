@@ -460,6 +460,9 @@ class IncivilityDetector:
         self.thresholds = {
             label: number(config, "incivility", label, source, 0.0, 1.0) for label in self.model.labels if label in config
         }
+        # Fewer words than this are too few for word statistics to judge: the model alone
+        # does not hold them (its reject conditions, which need a rule to agree, still apply).
+        self.min_words = int(number(config, "incivility", "min_words", source, 0)) if "min_words" in config else 0
         lists = {**(word_lists or {}), **_word_lists(config.get("words", {}), source)}
         self.rejects: dict[str, RejectCondition] = {}
         reject = config.get("reject", {})
@@ -468,6 +471,9 @@ class IncivilityDetector:
         for label, table in reject.items():
             self.rejects[label] = _reject_condition(label, table, lists, source, self.model.labels)
         self.rule_ids = ("incivility-model", *(c.rule for c in self.rejects.values()))
+
+    def _long_enough(self, text: Text) -> bool:
+        return not self.min_words or len(feature_words(text.folded)) >= self.min_words
 
     def detect(self, text: Text) -> list[Signal]:
         """One signal per label over its threshold, its evidence the word that weighed most."""
@@ -479,7 +485,7 @@ class IncivilityDetector:
             probability = scores[label]
             condition = self.rejects.get(label)
             threshold = self.thresholds.get(label)
-            hold = threshold is not None and probability >= threshold
+            hold = threshold is not None and probability >= threshold and self._long_enough(text)
             confident = condition is not None and probability >= condition.threshold
             if not hold and not confident:
                 continue
