@@ -35,7 +35,7 @@ _CONTACT_SIGNS = (b" zzphone ", b" zzemail ", b" zzcode ")
 # A way to reach the writer on a messaging app: the app's name, then an ID that no
 # ordinary word is (an @handle, a number, digits or an underscore in it):
 # "Telegram @badrcoin_official", "加微信 money888", "WhatsApp +44 7700 900123".
-_MESSAGING_APP = re.compile(r"telegram|whatsapp|wechat|weixin|微信|viber|kik|skype|snapchat|signal|line id|\bqq\b")
+_MESSAGING_APPS = ("telegram", "whatsapp", "wechat", "weixin", "微信", "viber", "kik", "skype", "snapchat", "signal", "line id", "qq")
 _MESSAGING_HANDLE = re.compile(
     r"(?:\b(?:telegram|whatsapp|wechat|weixin|viber|kik|skype|snapchat|signal|line\s+id|qq)\b|微信)\s*(?:id|me|us)?\s*[:：]?\s*"
     r"(?:@[\w.]{3,}|\+?\d[\d\s-]{6,}\d|(?=[\w.]{3,})(?=[\w.]*[a-z_])[a-z]*\d[\w.]*|[a-z]+_[\w.]+)"
@@ -218,7 +218,8 @@ class SpamDetector:
             evidence.append(repeated)
         tokens, marked = self.model.read(folded)
         contacts = self._contact_evidence(text, marked) if b" zz" in marked else []
-        messaging = _MESSAGING_HANDLE.search(folded) if _MESSAGING_APP.search(folded) else None
+        # Substring tests first: a regular expression of alternatives would try each at every character.
+        messaging = _MESSAGING_HANDLE.search(folded) if any(app in folded for app in _MESSAGING_APPS) else None
         if messaging:
             first, last, shown = text.evidence(*messaging.span())
             contacts.append(_Evidence(self.contact_weight, None, first, last, f"a handle on a messaging app '{shown}'"))
