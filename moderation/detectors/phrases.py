@@ -277,9 +277,14 @@ def _ends_on_a_trigger(part: str, entries: list[str], trigger_words: set[str]) -
 
 
 def _depth_at(pattern: str, index: int) -> int:
-    """How many groups are open at `index` of a pattern (escapes and character classes skipped)."""
+    """How many groups are open at `index` of a pattern."""
+    return sum((char == "(") - (char == ")") for _, char, _ in _structure(pattern[:index]))
+
+
+def _structure(pattern: str):
+    """(index, character, groups open before it) for each character of a pattern that is no escape and in no character class."""
     depth, in_class, escaped = 0, False, False
-    for char in pattern[:index]:
+    for index, char in enumerate(pattern):
         if escaped:
             escaped = False
         elif char == "\\":
@@ -288,11 +293,9 @@ def _depth_at(pattern: str, index: int) -> int:
             in_class = char != "]"
         elif char == "[":
             in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-    return depth
+        else:
+            yield index, char, depth
+            depth += (char == "(") - (char == ")")
 
 
 def _starts_on_a_trigger(part: str, entries: list[str], trigger_words: set[str]) -> bool:
@@ -375,21 +378,9 @@ def _window(folded: str, positions: list[int]) -> tuple[int, int]:
 
 def _top_level_alternatives(pattern: str) -> list[str]:
     """Split a pattern at the `|` that are not inside brackets or parentheses."""
-    parts, depth, in_class, escaped, start = [], 0, False, False, 0
-    for index, char in enumerate(pattern):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
+    parts, start = [], 0
+    for index, char, depth in _structure(pattern):
+        if char == "|" and depth == 0:
             parts.append(pattern[start:index])
             start = index + 1
     parts.append(pattern[start:])

@@ -36,8 +36,16 @@ _CONTACT_SIGNS = (b" zzphone ", b" zzemail ", b" zzcode ")
 # ordinary word is (an @handle, a number, digits or an underscore in it):
 # "Telegram @badrcoin_official", "加微信 money888", "WhatsApp +44 7700 900123".
 _MESSAGING_APPS = ("telegram", "whatsapp", "wechat", "weixin", "微信", "viber", "kik", "skype", "snapchat", "signal", "line id", "qq")
+
+
+def _app_name(app: str) -> str:
+    """A messaging app's name as a pattern: whole words ("line id" with any spacing); 微信 as written, as CJK has no word boundaries."""
+    return r"\b" + r"\s+".join(map(re.escape, app.split())) + r"\b" if app.isascii() else re.escape(app)
+
+
 _MESSAGING_HANDLE = re.compile(
-    r"(?:\b(?:telegram|whatsapp|wechat|weixin|viber|kik|skype|snapchat|signal|line\s+id|qq)\b|微信)\s*(?:id|me|us)?\s*[:：]?\s*"
+    "(?:" + "|".join(map(_app_name, _MESSAGING_APPS)) + ")"
+    r"\s*(?:id|me|us)?\s*[:：]?\s*"
     r"(?:@[\w.]{3,}|\+?\d[\d\s-]{6,}\d|(?=[\w.]{3,})(?=[\w.]*[a-z_])[a-z]*\d[\w.]*|[a-z]+_[\w.]+)"
 )
 # "35% off", "70 % off": a discount, whatever the figure.
@@ -234,7 +242,7 @@ class SpamDetector:
             evidence.append(_Evidence(self.praise_weight, None, first, last, f"praise and then a plug '{shown}'"))
         if self.foreign_plug_weight and self._not_english is not None and (unknown or contacts):
             # A page cited by its address is a reader's source, in any language; a bare site is a pitch.
-            pitched = [link for link in unknown if not self._is_platform(link[2]) and not self._is_cited_page(folded[link[0]:link[1]], link[2])]
+            pitched = self._unvetted(folded, unknown, cited_pages_pass=True)
             if (pitched or contacts) and self._not_english(text):
                 first, last = text.span(*pitched[0][:2]) if pitched else (contacts[0].start, contacts[0].end)
                 evidence.append(_Evidence(self.foreign_plug_weight, "spam-advert", first, last, "a plug in a comment not written in English"))
@@ -247,9 +255,7 @@ class SpamDetector:
         signals = []
         # A video or a post on a big platform is not an unknown personal site: no hold
         # for the link alone (promotion of one's own channel is still self-promotion).
-        unvetted = [link for link in unknown if not self._is_platform(link[2])]
-        if unvetted and self.cited_pages_pass and promotion is None and authoring is None:
-            unvetted = [link for link in unvetted if not self._is_cited_page(folded[link[0]:link[1]], link[2])]
+        unvetted = self._unvetted(folded, unknown, self.cited_pages_pass and promotion is None and authoring is None)
         if unvetted:
             start, end, domain = unvetted[0]
             first, last, shown = text.evidence(start, end)
@@ -266,6 +272,13 @@ class SpamDetector:
             first, last, shown = text.evidence(*promotion)
             signals.append(Signal("self-promotion", first, last, shown, f"promotes the commenter's own work: '{shown}'"))
         return signals
+
+    def _unvetted(self, folded: str, unknown: list[tuple[int, int, str]], cited_pages_pass: bool) -> list[tuple[int, int, str]]:
+        """The links to unknown sites that are not a big platform's, less (if `cited_pages_pass`) pages cited by their address."""
+        unvetted = [link for link in unknown if not self._is_platform(link[2])]
+        if cited_pages_pass:
+            unvetted = [link for link in unvetted if not self._is_cited_page(folded[link[0]:link[1]], link[2])]
+        return unvetted
 
     def _spam_signal(self, text: Text, evidence: list[_Evidence], score: float) -> Signal:
         # The rule is the kind of spam with the most weight behind it; the

@@ -471,25 +471,12 @@ class Matcher:
     @staticmethod
     def _part_of_a_full_name(text: Text, token_start: int, token_end: int) -> bool:
         """Capitalised, with another capitalised word right before or after it ("Yoshitaka Kinoshita")."""
-        first, last = text.span(token_start, token_end)
-        original = text.original
-        word = original[first:last]
-        if not (word[:1].isupper() and word[1:].islower()):
-            return False
-        return bool(_CAPITALISED_BEFORE.search(original[max(0, first - 30):first]) or _CAPITALISED_AFTER.match(original[last:last + 4]))
+        return _beside_a_capitalised_word(text.original, *text.span(token_start, token_end))
 
     @staticmethod
     def _is_name(text: Text, term: Term, first: int, last: int) -> bool:
         # "Dick Cheney", "Philip K. Dick": a capitalised word beside another is a name.
-        if not term.names:
-            return False
-        original = text.original
-        word = original[first:last]
-        if not (word[:1].isupper() and word[1:].islower()):
-            return False
-        before = _CAPITALISED_BEFORE.search(original[max(0, first - 30):first])
-        after = _CAPITALISED_AFTER.match(original[last:last + 4])
-        return bool(before or after)
+        return term.names and _beside_a_capitalised_word(text.original, first, last)
 
     def _near_miss(self, term: Term, written: str, word: str) -> str:
         # A capitalised word one letter short of an innocent one ("the Shite
@@ -537,6 +524,14 @@ def _spelled_out_nearby(folded: str, acronym: str, start: int, end: int) -> bool
     before = "".join(word[0] for word in _EXPANSION_WORD.findall(before))
     after = "".join(word[0] for word in _EXPANSION_WORD.findall(after))
     return acronym in before or acronym in after
+
+
+def _beside_a_capitalised_word(original: str, first: int, last: int) -> bool:
+    """Whether original[first:last] is a capitalised word with another capitalised word right before or after it."""
+    word = original[first:last]
+    if not (word[:1].isupper() and word[1:].islower()):
+        return False
+    return bool(_CAPITALISED_BEFORE.search(original[max(0, first - 30):first]) or _CAPITALISED_AFTER.match(original[last:last + 4]))
 
 
 def _allowed_words(term: Term) -> tuple[str, ...]:
