@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
 from pathlib import Path
 
@@ -86,7 +85,7 @@ class Engine:
             signals = [s for s in signals if s.rule != "incivility-model"]
         if (
             comment.article is not None
-            and not _is_reply(comment)
+            and comment.parent_id is None
             and not any(s.rule in self._settled or s.rule in self._on_topic_rules for s in signals)
         ):
             # Off topic is only worth saying of a comment nothing else settled:
@@ -132,16 +131,6 @@ class Engine:
         emitted = {rule_id for d in (*self._detectors, self._relevance) for rule_id in d.rule_ids}
         for rule_id in sorted(emitted - set(self.rules.rules)):
             raise RuleFileError(self.rules.directory, "a detector reports this rule, but no rules file defines it", rule=rule_id)
-
-
-# "@jo Congratulations on the puppy!": a comment that opens on a handle answers that
-# commenter, as one sent with a parent_id does, on platforms that thread by mention.
-_OPENS_ON_A_HANDLE = re.compile(r"\s*@\w")
-
-
-def _is_reply(comment: Comment) -> bool:
-    """Whether a comment answers another: sent with a parent_id, or opening on an @handle."""
-    return comment.parent_id is not None or _OPENS_ON_A_HANDLE.match(comment.text) is not None
 
 
 def _capped(signals: list[Signal]) -> tuple[list[Signal], tuple[str, ...]]:

@@ -35,6 +35,9 @@ from .signal import Signal
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _MENTION = re.compile(r"(?<![\w@])@\w")
+# A comment that opens on a handle answers that commenter, as one sent with a
+# parent_id does, on platforms that thread by mention: even one that says it is off topic.
+_OPENS_ON_A_HANDLE = re.compile(r"\s*@\w")
 _LINK = re.compile(r"\S*(?:://|www\.)\S*")
 _QUOTED = re.compile(r'"([^"]{12,})"')
 # Bounded: a quote is a sentence or two, and an unbounded search from every opening mark
@@ -254,6 +257,8 @@ class RelevanceDetector:
         if profile is None or not profile.weights:
             return []
         folded, original = text.folded, text.original
+        if _OPENS_ON_A_HANDLE.match(folded):
+            return []  # "@jo Off topic, but congratulations on the puppy": it answers that commenter
         marker = self._declared_off_topic(folded)
         if marker:
             first, last, shown = text.evidence(*marker)

@@ -128,7 +128,7 @@ class MaskReader:
                 continue  # "I w— I mean": one letter is a stammer, unless it is the notice's own "f***"
             readings = self._read_mask(token)
             if readings:
-                terms = tuple(dict.fromkeys(self._spellings[r] for r in readings))
+                terms = self._terms_of(readings)
                 found.append(MaskMatch(start, end, _kind(terms), terms, readings))
         return found
 
@@ -153,7 +153,7 @@ class MaskReader:
             readings = next((r for part in token.split("-") if _HARD_MASK_PRESENT.search(part) for r in [self._read_mask(part)] if r), ())
         if not readings:
             return None
-        terms = tuple(dict.fromkeys(self._spellings[r] for r in readings))
+        terms = self._terms_of(readings)
         first, last = text.span(start, end)
         if self._is_redacted_name(text, first, last):
             return None
@@ -169,6 +169,10 @@ class MaskReader:
             # (the innocent look-alikes, duck or deck, nobody masks).
             kind = terms[0].severity
         return MaskMatch(start, end, kind, terms, readings)
+
+    def _terms_of(self, readings: tuple[str, ...]) -> tuple[Term, ...]:
+        """The lexicon terms a mask's readings spell, each once, in the readings' order."""
+        return tuple(dict.fromkeys(self._spellings[r] for r in readings))
 
     def _read_mask(self, token: str) -> tuple[str, ...]:
         readings = self._readings.get(token)
