@@ -119,14 +119,33 @@ def first_senses(path: Path) -> dict[str, str]:
 
 
 def plurals(lemmas: set[str]) -> list[str]:
-    """The lemmas and their plurals (+s, +es; a word ending in s, or in -ese, stays as it is)."""
+    """The lemmas and their plurals, by the spelling rules: "toadies", "klutzes", "Englishmen", "Germans".
+
+    A word ending in s, or in -ese, stays as it is ("Chinese"); a consonant
+    before a final y takes -ies ("crybabies", not "crybabys"); -sh, -ch, -x and
+    -z take -es; "-man" takes "-men" except in words where "man" is no man
+    ("German", "Roman", "shaman", "Oman").
+    """
     forms = set(lemmas)
     for lemma in lemmas:
-        if lemma.endswith("man"):
-            forms.add(lemma[:-3] + "men")
-        elif not lemma.endswith(("s", "ese")):
-            forms.add(lemma + ("es" if lemma.endswith(("sh", "ch", "x")) else "s"))
+        forms.add(plural(lemma))
     return sorted(forms)
+
+
+_MAN_IS_NO_MAN = ("german", "roman", "shaman", "human", "caiman", "talisman", "ottoman", "oman", "cayman", "dragoman", "omani")
+
+
+def plural(lemma: str) -> str:
+    """One noun's plural (the lemma itself where it has no other)."""
+    if lemma.endswith("man") and not lemma.endswith(_MAN_IS_NO_MAN):
+        return lemma[:-3] + "men"
+    if lemma.endswith(("s", "ese")):
+        return lemma
+    if re.search(r"[^aeiou]y$", lemma):
+        return lemma[:-1] + "ies"
+    if lemma.endswith(("sh", "ch", "x", "z")):
+        return lemma + "es"
+    return lemma + "s"
 
 
 def nationalities(synsets: dict, first: dict[str, str]) -> list[str]:
