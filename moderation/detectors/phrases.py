@@ -102,6 +102,18 @@ class PhraseDetector:
             for group, alternatives in enumerate(groups):
                 for trigger in phrase.triggers[alternatives[0]]:
                     triggers.setdefault(trigger, []).append((index, group))
+        # Per rule and group: each alternative with what `detect` needs to try it, in rule order.
+        self._plans: list[tuple[tuple[tuple[int, LazyPattern, bool, tuple[str, ...], int], ...], ...]] = [
+            tuple(
+                tuple(
+                    (alternative, phrase.alternatives[alternative], phrase.anchored[alternative], phrase.openings[alternative],
+                     phrase.ends_on_trigger[alternative])
+                    for alternative in alternatives
+                )
+                for alternatives in groups
+            )
+            for phrase, groups in zip(self.phrase_rules, self._groups)
+        ]
         self._trigger_words = list(triggers)
         self._woken_by = [triggers[w] for w in self._trigger_words]
         self._automaton = ahocorasick_rs.AhoCorasick(self._trigger_words) if triggers else None
@@ -125,18 +137,27 @@ class PhraseDetector:
         signals = []
         for rule_index in sorted(woken):
             phrase = self.phrase_rules[rule_index]
-            groups = self._groups[rule_index]
-            tried = sorted(
-                (alternative, positions) for group, positions in woken[rule_index].items() for alternative in groups[group]
-            )
-            for alternative, positions in tried:
+            plans = self._plans[rule_index]
+            by_group = woken[rule_index]
+            # Alternatives in rule order (the first that matches speaks), each with its group's
+            # positions and window, worked out once a group.
+            tried = []
+            for group, positions in by_group.items():
                 window = _window(folded, positions)
-                openings = phrase.openings[alternative]
-                if openings and not _any_near(folded, openings, window):
-                    continue
+                near: dict[tuple[str, ...], bool] = {}
+                for plan in plans[group]:
+                    tried.append((plan, positions, window, near))
+            if len(by_group) > 1:
+                tried.sort(key=lambda entry: entry[0][0])
+            for (_, pattern, anchored, openings, ends_on_trigger), positions, window, near in tried:
+                if openings:
+                    found = near.get(openings)
+                    if found is None:
+                        found = near[openings] = _any_near(folded, openings, window)
+                    if not found:
+                        continue
                 signal = self._match(
-                    phrase, phrase.alternatives[alternative], text, positions, phrase.anchored[alternative],
-                    self._longest_trigger if phrase.ends_on_trigger[alternative] else 0, window,
+                    phrase, pattern, text, positions, anchored, self._longest_trigger if ends_on_trigger else 0, window,
                 )
                 if signal:
                     signals.append(signal)
@@ -155,7 +176,7 @@ class PhraseDetector:
         if ends_within:
             window_end = min(window_end, positions[-1] + ends_within)
         if anchored:
-            candidates = (pattern.match(folded, start, window_end) for start in sorted(set(positions)))
+            candidates = (pattern.match(folded, start, window_end) for start in (sorted(set(positions)) if len(positions) > 1 else positions))
         else:
             candidates = pattern.finditer(folded, window_start, window_end)
         for found in candidates:
