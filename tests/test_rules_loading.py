@@ -57,6 +57,12 @@ def test_name_group_must_name_a_group_of_the_pattern(rules_copy):
         Engine(load_rules(rules_copy))
 
 
+def test_noun_group_must_name_a_group_of_the_pattern(rules_copy):
+    replace_in(rules_copy / "civility.toml", 'noun_group = "epithet_noun"', 'noun_group = "noun"')
+    with pytest.raises(RuleFileError, match="insult-vocative.*detect.noun_group"):
+        Engine(load_rules(rules_copy))
+
+
 def test_handle_group_must_name_a_group_of_the_pattern(rules_copy):
     replace_in(rules_copy / "civility.toml", 'handle_group = "name"', 'handle_group = "nickname"')
     with pytest.raises(RuleFileError, match="insult-at-commenter.*detect.handle_group"):

@@ -20,6 +20,7 @@ import ahocorasick_rs
 from ..errors import RuleFileError
 from ..normalization import Text
 from .signal import Signal
+from .parts_of_speech import is_a_noun
 from .vulgarity.words import english_words
 
 _WINDOW = 90  # characters each side of a trigger: phrases are shorter than this
@@ -80,6 +81,8 @@ class PhraseRule:
     ends_on_trigger: tuple[bool, ...] = ()
     # A named group that must be a proper name as written: capitalised, and no common word ("Maliki the thug", not "Meet the fool").
     name_group: str = ""
+    # A named group that must be a noun: no word English uses mostly as a verb or an adjective ("you galah", not "you know").
+    noun_group: str = ""
 
 
 class PhraseDetector:
@@ -189,6 +192,8 @@ class PhraseDetector:
                 continue
             if phrase.name_group and not _looks_like_a_name(text, found, phrase.name_group):
                 continue
+            if phrase.noun_group and not _is_a_noun(found, phrase.noun_group):
+                continue
             start, end, evidence = text.evidence(found.start(), found.end())
             return Signal(phrase.rule, start, end, evidence)
         return None
@@ -241,9 +246,12 @@ class PhraseDetector:
         name_group = detect.get("name_group", "")
         if name_group and not any(name_group in alternative.groupindex for alternative in alternatives):
             raise RuleFileError(source, f"names no group of the pattern: {name_group}", rule=rule_id, field="detect.name_group")
+        noun_group = detect.get("noun_group", "")
+        if noun_group and not any(noun_group in alternative.groupindex for alternative in alternatives):
+            raise RuleFileError(source, f"names no group of the pattern: {noun_group}", rule=rule_id, field="detect.noun_group")
         return PhraseRule(
             rule_id, tuple(alternatives), tuple(triggers), handle_group, tuple(anchored), tuple(openings),
-            name_group=name_group, ends_on_trigger=tuple(ends),
+            name_group=name_group, ends_on_trigger=tuple(ends), noun_group=noun_group,
         )
 
     def _mentioned(self, part: str, entries: list[str]) -> list[str]:
@@ -461,6 +469,13 @@ def _looks_like_a_name(text: Text, found: re.Match, group: str) -> bool:
 
 
 _COMMON_WORD_TIER = 0  # english_words' tier 0 (Zipf 5 and over): "Meet", "Thanks", "Trust"; names such as Obama are tier 1
+
+
+def _is_a_noun(found: re.Match, group: str) -> bool:
+    """The captured word may be a noun (parts_of_speech): "galah", "numpty", not "know" or "misread"."""
+    if group not in found.re.groupindex or found.start(group) < 0:
+        return True  # this alternative of the pattern captures no word to check
+    return is_a_noun(found.group(group))
 
 
 def _looks_like_handle(text: Text, found: re.Match, group: str) -> bool:

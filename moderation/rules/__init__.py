@@ -25,7 +25,7 @@ RULE_FIELDS = {
     "explain": "one sentence a moderator reads",
     "clause": "the words of the policy the rule enforces",
     "examples": "match / no_match comments run through the whole engine by the tests",
-    "detect": "detector settings of a phrase rule (triggers, pattern, handle_group, name_group)",
+    "detect": "detector settings of a phrase rule (triggers, pattern, handle_group, name_group, noun_group)",
 }
 
 
