@@ -124,9 +124,7 @@ def test_the_reason_covers_the_comment_and_says_what_was_shared(detector, iraq):
     assert (signal.start, signal.end, signal.evidence) == (0, len(text), text)
     assert signal.detail.startswith("shares no distinctive words with the article 'Backed by Obama, Iranian militias")
     [signal] = detector.detect(normalize("Our dog got shot with a pellet by some kid down the street, the vet says he will be fine."), iraq)
-    assert signal.detail.startswith("shares only 'shot' (weight 1 of 2) with the article")
-    [signal] = detector.detect(normalize("Our Troops deserve better coffee on the base, honestly the stuff they serve is terrible."), iraq)
-    assert signal.detail.startswith("shares only 'Troops' (weight 1.5 of 2)")
+    assert signal.detail.startswith("shares only 'shot' (weight 1 of 1.5) with the article")
 
 
 def test_a_declared_off_topic_comment_is_reported_at_the_declaration(detector, iraq):
