@@ -273,3 +273,17 @@ def test_compounds_of_a_word_whose_compounds_are_innocent_pass(engine, text):
 def test_an_acronym_before_a_number_is_a_code(engine):
     assert engine.evaluate(Comment(text="The wiring meets BS 7671.")).action == "approve"
     assert engine.evaluate(Comment(text="What a load of BS.")).action == "reject"
+
+
+@pytest.mark.parametrize("text", ["The Wi-Fi on the bus is ſhit again.", "The ſucking printer jammed again."])
+def test_the_long_s_reads_as_s_and_as_f(engine, text):
+    assert "vulgarity" in engine.evaluate(Comment(text=text)).categories
+
+
+def test_the_long_s_of_old_spelling_is_innocent(engine):
+    assert engine.evaluate(Comment(text="The Congreſs of the United States met in New York in 1789.")).action == "approve"
+
+
+@pytest.mark.parametrize("text", ["The referee is a blind ᗷᗩᔕTᗩᖇᗪ.", "My cousin was a ᛒᛁtch about the seating plan.", "This network is Ⴝhit."])
+def test_syllabics_runes_and_georgian_letters_fold(engine, text):
+    assert "vulgarity" in engine.evaluate(Comment(text=text)).categories

@@ -31,7 +31,7 @@ _LOOKALIKES = {
     "ϳ": "j", "ɩ": "i", "ϝ": "f",  # digamma, archaic: no word of modern Greek has it
     # Latin letters without a decomposition
     "ı": "i", "ĸ": "k", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t", "ƒ": "f", "ɑ": "a", "ɢ": "g",
-    "ſ": "f", "ß": "ss", "æ": "ae", "œ": "oe", "ð": "d", "þ": "p", "ŀ": "l", "ƚ": "l",
+    "ſ": "s", "ß": "ss", "æ": "ae", "œ": "oe", "ð": "d", "þ": "p", "ŀ": "l", "ƚ": "l",
     "ɪ": "i", "ʏ": "y", "ʀ": "r", "ʜ": "h", "ʟ": "l", "ɴ": "n", "ʙ": "b", "ᴀ": "a", "ᴄ": "c",
     "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ᴊ": "j", "ᴋ": "k", "ᴍ": "m", "ᴏ": "o", "ᴘ": "p", "ꜱ": "s",
     "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ᴢ": "z", "ǝ": "e", "ɐ": "a", "ɯ": "m", "ʊ": "u",
@@ -43,6 +43,13 @@ _LOOKALIKES = {
     "¡": "i",  # an inverted exclamation mark reads as an "i"
     # Latin-shaped letters that Unicode's confusables data does not list.
     "ⲁ": "a", "ᑕ": "c", "ᑎ": "n", "ᗩ": "a", "ᗪ": "d", "ᒪ": "l", "©": "c", "®": "r",
+    # Canadian syllabics as "fancy text" generators use them for the letters they resemble
+    "ᔕ": "s", "ᗯ": "w", "ᗰ": "m", "ᒍ": "j", "ᑫ": "q", "ᘔ": "z", "ᘜ": "g", "ᗴ": "e",
+    # Runes read as the letters they stand for (runic "fancy text"; nobody writes English in runes)
+    "ᚨ": "a", "ᛒ": "b", "ᚲ": "k", "ᛞ": "d", "ᚠ": "f", "ᚺ": "h", "ᚻ": "h", "ᛃ": "j", "ᛚ": "l", "ᛗ": "m",
+    "ᚾ": "n", "ᚿ": "n", "ᛟ": "o", "ᛈ": "p", "ᚱ": "r", "ᛋ": "s", "ᛊ": "s", "ᛏ": "t", "ᚢ": "u", "ᚹ": "w", "ᛉ": "z",
+    # Georgian capital and Nuskhuri "char", shaped like an S
+    "Ⴝ": "s", "ⴝ": "s",
     # Symbols standing in for letters or for the mask asterisk
     "€": "e", "£": "l", "¢": "c", "¥": "y", "∪": "u", "∩": "n", "×": "x", "√": "v",
     "∗": "*", "⁎": "*", "✱": "*", "✲": "*", "✳": "*", "❋": "*", "★": "*", "☆": "*", "•": "*",
@@ -144,6 +151,17 @@ class Text:
         """Original-text span and its text for a span of `folded`."""
         first, last = self.span(start, end)
         return first, last, self.original[first:last]
+
+    def reading(self, char: str, letter: str) -> Text:
+        """The same text with every `char` of the original read as `letter` instead ("ſ" as "f")."""
+        if self.offsets is None:
+            positions = [i for i, c in enumerate(self.original) if c == char and i < len(self.folded)]
+        else:
+            positions = [i for i, at in enumerate(self.offsets) if self.original[at] == char]
+        folded = list(self.folded)
+        for i in positions:
+            folded[i] = letter
+        return Text(self.original, "".join(folded), self.offsets)
 
 
 def normalize(text: str) -> Text:

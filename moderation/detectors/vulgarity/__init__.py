@@ -12,6 +12,8 @@ from .spans import Spans
 
 # Which rule a lexicon word fires, by the term's severity.
 _RULE_BY_SEVERITY = {"strong": "vulgar-word", "mild": "mild-language", "slur": "slur", "acronym": "vulgar-acronym"}
+# Letters that look like two Latin ones: folded to the first, read as the second too.
+_SECOND_READINGS = (("ſ", "f"),)
 _RULE_BY_MASK = {"strong": "vulgar-mask", "slur": "slur", "mild": "mild-language", "ambiguous": "possible-mask", "mention": "notice-mask-quoted"}
 
 
@@ -33,7 +35,16 @@ class VulgarityDetector:
         """One signal per vulgar, mild or slur word, and per readable mask."""
         signals = []
         reported = Spans()
-        for match in self.matcher.find(text):
+        matches = self.matcher.find(text)
+        for char, letter in _SECOND_READINGS:
+            if char in text.original:
+                # "ſhit" and "ſuck": the long s folds to "s", and is read as an "f" as well.
+                other = text.reading(char, letter)
+                taken = Spans()
+                for match in matches:
+                    taken.add(match.start, match.end)
+                matches = matches + [m for m in self.matcher.find(other) if not taken.overlaps(m.start, m.end)]
+        for match in matches:
             start, end, evidence = text.evidence(match.start, match.end)
             term = match.term
             if match.near_miss:
