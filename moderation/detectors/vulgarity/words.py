@@ -40,6 +40,11 @@ PART_TIER = {3: 1}  # 3 letters: Zipf >= 4; longer: >= 3 (tiers: Zipf >= 5, >= 4
 # Two-letter words make vulgar phrases run together ("fuckedup", "gofuckyourself",
 # "fuckit"); others ("al", "an") mostly end names ("Kuntal", "Phukan").
 TWO_LETTER_PARTS = frozenset({"up", "go", "me", "my", "it", "of", "on", "so", "oh", "ur", "yo", "ya", "to", "in", "no"})
+# Before the vulgar string, the short words of a sentence run together count too
+# ("whatatwat", "myneighbourisaprick", "heisadick"); after it they would turn names
+# into compounds ("Yamashita" ends in "a"), so they count only before, and a single
+# letter only after another word ("Ashton" is no "a" + "sht" + "on").
+PREFIX_PARTS = frozenset({"a", "i", "is", "as", "at", "be", "he", "we", "us", "am", "or", "by", "an"})
 _TIERS = ("# below 5.0", "# below 4.0", "# below 3.0")
 
 
@@ -110,9 +115,13 @@ class InsideWords:
         for at in range(len(letters)):
             if not reachable[at]:
                 continue
-            for stop in range(at + 2, min(len(letters), at + 20) + 1):
+            for stop in range(at + (1 if not ending else 2), min(len(letters), at + 20) + 1):
                 part = letters[at:stop]
-                word = part in TWO_LETTER_PARTS if len(part) == 2 else ranks.get(part, 3) <= PART_TIER.get(len(part), 2) or part in self._spellings
+                if len(part) <= 2:
+                    # a single letter only after another part: "what|a|twat", not "a|sht|on" (Ashton)
+                    word = part in TWO_LETTER_PARTS or (not ending and part in PREFIX_PARTS and (at > 0 or len(part) == 2))
+                else:
+                    word = ranks.get(part, 3) <= PART_TIER.get(len(part), 2) or part in self._spellings
                 if word or (ending and part in DERIVATIONS):
                     reachable[stop] = True
         return reachable[-1]
