@@ -287,3 +287,18 @@ def test_the_long_s_of_old_spelling_is_innocent(engine):
 @pytest.mark.parametrize("text", ["The referee is a blind ᗷᗩᔕTᗩᖇᗪ.", "My cousin was a ᛒᛁtch about the seating plan.", "This network is Ⴝhit."])
 def test_syllabics_runes_and_georgian_letters_fold(engine, text):
     assert "vulgarity" in engine.evaluate(Comment(text=text)).categories
+
+
+def test_a_capitalised_typo_one_letter_off_an_innocent_word_goes_to_a_moderator(engine):
+    decision = engine.evaluate(Comment(text="The Shitte militias answer to Tehran first."))
+    assert decision.action == "hold" and "possible_mask" in decision.categories
+
+
+def test_one_letter_and_stars_that_spell_no_strong_word_exactly_are_ambiguous(engine):
+    assert engine.evaluate(Comment(text="His promise is pure b***, and everybody knows it.")).action == "hold"
+    assert engine.evaluate(Comment(text="What a b**** she is.")).action == "reject"
+
+
+def test_the_notice_masks_listed_together_are_a_mention(engine):
+    text = "For the newcomers: no “s***”, no “f***”, no “a*******”, and keep it civil."
+    assert engine.evaluate(Comment(text=text)).action == "approve"

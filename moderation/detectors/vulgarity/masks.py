@@ -164,6 +164,13 @@ class MaskReader:
         if len(terms) == 1 and len(token) >= 6 and hidden * 4 <= len(token) and terms[0].severity in ("strong", "slur"):
             return MaskMatch(start, end, terms[0].severity if terms[0].severity == "slur" else "strong", terms, readings)
         kind = _kind(terms)
+        if kind in ("strong", "slur") and token not in self._notice_masks and sum(c.isalpha() for c in token) <= 1 and not any(
+            len(r) == len(token) for r in readings
+        ):
+            # "b***": one letter and three stars spell no strong word; "bitch" is a letter
+            # longer, "bull" or "bush" as short. The notice's own masks are a symbol off
+            # ("a*******") and stay strong; "b****" reads "bitch" exactly.
+            kind = "ambiguous"
         if kind == "ambiguous" and len(terms) == 1 and terms[0].severity in ("strong", "slur") and _shows_most_letters(token):
             # "d*ck", "pr*ck": with most letters showing, only the vulgar word reads
             # (the innocent look-alikes, duck or deck, nobody masks).
@@ -212,7 +219,11 @@ class MaskReader:
             return False
         if _aimed_at_someone(text.folded, start, end):
             return False  # "you're a total 'a*******'": the notice's word, used on a person
-        return bool(self._policy_words and self._policy_words.search(text.folded))
+        if self._policy_words and self._policy_words.search(text.folded):
+            return True
+        # Two or more of the notice's masks quoted in one comment: the list itself is the subject
+        # ("For the newcomers: no “s***”, no “f***”, no “a*******”, and keep it civil.").
+        return sum(1 for mask in self._notice_masks if mask in text.folded) >= 2
 
 
 # A quoted mask said of a person: "you're an 'a*******'", "… but you clearly are one".

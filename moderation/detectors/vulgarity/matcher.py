@@ -488,6 +488,8 @@ class Matcher:
         for innocent in self._allow[term.word]:
             if len(innocent) == len(word) + 1 and any(innocent[:i] + innocent[i + 1:] == word for i in range(len(innocent))):
                 return innocent
+            if len(innocent) == len(word) >= _NEAR_MISS_SWAP_LENGTH and _one_letter_off(innocent, word):
+                return innocent  # "Shitte" for Shiite: one letter wrong or two swapped
         return ""
 
     def _disguises(self, written: str, folded: str, split: bool, spelling: str) -> tuple[str, ...]:
@@ -504,6 +506,19 @@ class Matcher:
         if letters_of(spelling) in self._respellings:
             found.append("respelled")
         return tuple(dict.fromkeys(f for f in found if f))
+
+
+# A word this long or longer may also be a typo with one letter wrong or two swapped
+# ("Shitte", "Shiiet"); shorter ones are too near too many words.
+_NEAR_MISS_SWAP_LENGTH = 6
+
+
+def _one_letter_off(innocent: str, word: str) -> bool:
+    """Same length, and one letter different or two neighbours swapped."""
+    differ = [i for i, (a, b) in enumerate(zip(innocent, word)) if a != b]
+    if len(differ) == 1:
+        return True
+    return len(differ) == 2 and differ[1] == differ[0] + 1 and innocent[differ[0]] == word[differ[1]] and innocent[differ[1]] == word[differ[0]]
 
 
 _EXPANSION_WORD = re.compile(r"[a-z]+")
