@@ -43,3 +43,22 @@ def test_a_sentence_closing_on_you_and_a_noun_is_an_insult(engine, text):
 ])
 def test_a_verb_or_a_kind_word_after_you_is_no_insult(engine, text):
     assert "insult-vocative" not in {r.rule for r in engine.evaluate(Comment(text=text)).reasons}
+
+
+def test_a_persons_name_makes_no_noun_of_a_verb():
+    # WordNet's "Lie" (Trygve Lie) is a person; "lie" after "you" is a verb
+    assert not is_a_noun("lie")
+
+
+@pytest.mark.parametrize("text", [
+    "Fair dinkum, you boofhead, Jones should have walked out of that meeting.",
+    "You're a proper nong for asking, mate.",
+    "@stonebridge Your such a dumdum, the dates are in the report.",
+])
+def test_a_noun_in_a_vocative_or_after_an_intensifier_is_an_insult(engine, text):
+    assert "insult-vocative" in {r.rule for r in engine.evaluate(Comment(text=text)).reasons}
+
+
+@pytest.mark.parametrize("text", ["You lie, and I can show you where.", "Thanks, you Canadians, for the syrup.", "You're a complete stranger to me."])
+def test_a_verb_a_people_or_a_kind_phrase_is_no_vocative_insult(engine, text):
+    assert "insult-vocative" not in {r.rule for r in engine.evaluate(Comment(text=text)).reasons}

@@ -264,7 +264,12 @@ def not_nouns(wordnet: Path, synsets: dict, known: set[str]) -> list[str]:
     irregular = {pos: exceptions(wordnet, pos) for pos in ("verb", "adj")}
 
     def a_person(lemma: str) -> bool:
-        return any(synsets[offset][0] == PERSON_FILE for offset in nouns.get(lemma, (0, []))[1] if offset in synsets)
+        # A common noun for a person, not a person's name ("Lie", the Norwegian diplomat, makes no noun of "lie").
+        return any(
+            synsets[offset][0] == PERSON_FILE and lemma in (re.sub(r"\(.*\)$", "", word) for word in synsets[offset][1])
+            for offset in nouns.get(lemma, (0, []))[1]
+            if offset in synsets
+        )
 
     words: set[str] = set()
     for pos, counts in others.items():
