@@ -302,3 +302,13 @@ def test_one_letter_and_stars_that_spell_no_strong_word_exactly_are_ambiguous(en
 def test_the_notice_masks_listed_together_are_a_mention(engine):
     text = "For the newcomers: no “s***”, no “f***”, no “a*******”, and keep it civil."
     assert engine.evaluate(Comment(text=text)).action == "approve"
+
+
+@pytest.mark.parametrize("text", ["Who tf leaves a trolley in the road?", "My car is a total POS.", "Idgaf what the group chat thinks.", "JFC, the queue is out the door again."])
+def test_more_vulgar_acronyms(engine, text):
+    assert engine.evaluate(Comment(text=text)).action == "reject"
+
+
+@pytest.mark.parametrize("text", ["The POS terminal at the till froze again.", "The TF card in my camera is full.", "The site positivemoney.org explains it."])
+def test_the_innocent_expansions_and_words_of_those_acronyms(engine, text):
+    assert "vulgar_acronym" not in engine.evaluate(Comment(text=text)).categories
