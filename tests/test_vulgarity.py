@@ -312,3 +312,27 @@ def test_more_vulgar_acronyms(engine, text):
 @pytest.mark.parametrize("text", ["The POS terminal at the till froze again.", "The TF card in my camera is full.", "The site positivemoney.org explains it."])
 def test_the_innocent_expansions_and_words_of_those_acronyms(engine, text):
     assert "vulgar_acronym" not in engine.evaluate(Comment(text=text)).categories
+
+
+@pytest.mark.parametrize("text", ["What a b;a;s;t;a;r;d of a week.", "What a d#i#c#k move.", "Don't be a t'w'a't about the bill."])
+def test_semicolons_hashes_and_apostrophes_between_letters_are_separators(engine, text):
+    assert engine.evaluate(Comment(text=text)).action == "reject"
+
+
+@pytest.mark.parametrize("text", ["rock'n'roll never dies", "Section 3;4;5 of the act applies.", "Tickets #1#2#3 are sold."])
+def test_ordinary_punctuation_is_no_separator(engine, text):
+    assert engine.evaluate(Comment(text=text)).action == "approve"
+
+
+@pytest.mark.parametrize("text", ["He is an a🐍🐍hole.", "That's b⚽ll⚽cks.", "A right tw🔺t.", "Don't be a |)1ck.", "My boss is a |>r1ck."])
+def test_emoji_and_drawn_letters(engine, text):
+    assert engine.evaluate(Comment(text=text)).action == "reject"
+
+
+@pytest.mark.parametrize("text", ["I dropped my keys, eff you see kay.", "Some tee double-you ay tee took my space."])
+def test_a_word_spelled_in_letter_names(engine, text):
+    assert engine.evaluate(Comment(text=text)).action == "reject"
+
+
+def test_letter_names_that_spell_nothing_are_words(engine):
+    assert engine.evaluate(Comment(text="See you, eye see, oh dear, see you tomorrow.")).action == "approve"

@@ -120,6 +120,7 @@ for _i in range(26):
 # Emoji that stand for a letter, a stand-in symbol or a mask (a circle for "o", a cross for a hidden letter).
 _TABLE.update({ord(emoji): letter for emoji, letter in {
     "⭕": "o", "⚪": "o", "⚫": "o", "🔴": "o", "🔵": "o", "○": "o", "◯": "o", "💲": "$", "❗": "!", "❕": "!", "✝": "t",
+    "⚽": "o", "🏀": "o", "⚾": "o", "🍩": "o", "🐍": "s", "🔺": "a", "▲": "a", "△": "a", "🔼": "a",
     # A cross inside a word hides the letter it stands on, like an asterisk ("f❌ck").
     "❌": "*", "❎": "*", "✖": "*", "✕": "*", "✗": "*", "✘": "*",
 }.items()})
@@ -184,15 +185,16 @@ def _fold(text: str) -> Text:
 
 # Letters drawn with two or more symbols ("fuc|<", "f|_|ck", "|\\|"). Each is read
 # as its letter only beside a letter, so a table drawn with pipes stays as it is.
-_DRAWN_LETTERS = {"|\\/|": "m", "|_|": "u", "|-|": "h", "|\\|": "n", "|<": "k", "/\\": "a", "\\/": "v", "|)": "d", "()": "o"}
+_DRAWN_LETTERS = {"|\\/|": "m", "|_|": "u", "|-|": "h", "|\\|": "n", "|<": "k", "/\\": "a", "\\/": "v", "|)": "d", "()": "o", "|>": "p"}
 _DRAWINGS = sorted(_DRAWN_LETTERS, key=len, reverse=True)
 _DRAWN = "|".join(re.escape(k) for k in _DRAWINGS)
-_DRAWN_LETTER = re.compile(rf"(?<=[a-z])(?:{_DRAWN})|(?:{_DRAWN})(?=[a-z])")
+_DRAWN_LETTER = re.compile(rf"(?<=[a-z])(?:{_DRAWN})|(?:{_DRAWN})(?=[a-z]|[0-9][a-z])")
 _DRAWING = re.compile(_DRAWN)
 # Drawings one after another ("|_||<"): a drawing beside one read as a letter is
 # beside a letter too, so a chain is read whole or not at all (below).
 _DRAWN_CHAIN = re.compile(rf"(?:{_DRAWN})+")
 _LOWERCASE = frozenset("abcdefghijklmnopqrstuvwxyz")
+_DIGITS = frozenset("0123456789")
 
 
 def _read_drawn_letters(text: Text) -> Text:
@@ -209,7 +211,8 @@ def _read_drawn_letters(text: Text) -> Text:
     # to "vna" (tests/test_engine_properties.py): the folded text must be a fixed point.
     for chain in _DRAWN_CHAIN.finditer(folded):
         start, end = chain.span()
-        if not ((start and folded[start - 1] in _LOWERCASE) or (end < len(folded) and folded[end] in _LOWERCASE)):
+        if not ((start and folded[start - 1] in _LOWERCASE) or (end < len(folded) and folded[end] in _LOWERCASE)
+                or (end + 1 < len(folded) and folded[end] in _DIGITS and folded[end + 1] in _LOWERCASE)):
             continue  # a table drawn with pipes stays as it is
         chars.append(folded[position:start])
         mapped.extend(offsets[position:start])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ...normalization import Text
 from ...rules.lexicon import Term
 from ...rules.settings import strings
@@ -12,6 +14,19 @@ from .spans import Spans
 
 # Which rule a lexicon word fires, by the term's severity.
 _RULE_BY_SEVERITY = {"strong": "vulgar-word", "mild": "mild-language", "slur": "slur", "acronym": "vulgar-acronym"}
+# The names of the letters, as a word spelled out in them is written ("ess aitch eye tee").
+_LETTER_NAMES = {
+    "ay": "a", "aye": "a", "bee": "b", "see": "c", "cee": "c", "sea": "c", "dee": "d", "ee": "e", "eff": "f", "ef": "f",
+    "gee": "g", "aitch": "h", "haitch": "h", "eye": "i", "jay": "j", "kay": "k", "el": "l", "ell": "l", "em": "m",
+    "en": "n", "oh": "o", "pee": "p", "cue": "q", "queue": "q", "ar": "r", "are": "r", "ess": "s", "tee": "t",
+    "you": "u", "yoo": "u", "vee": "v", "double-you": "w", "double you": "w", "doubleyou": "w", "double-u": "w",
+    "double u": "w", "ex": "x", "why": "y", "wye": "y", "zed": "z", "zee": "z",
+}
+_LETTER_NAME = "|".join(sorted((re.escape(n).replace("\\ ", "\\s+") for n in _LETTER_NAMES), key=len, reverse=True))
+_LETTER_NAME_SPLIT = re.compile(rf"\b(?:{_LETTER_NAME})\b")
+# Three names or more in a row, split by spaces or hyphens; the rare names say where to look.
+_LETTER_NAME_RUN = re.compile(rf"\b(?:{_LETTER_NAME})(?:[\s-]+(?:{_LETTER_NAME})){{2,}}\b")
+_LETTER_NAME_HINT = re.compile(r"\b(?:eff|ess|aitch|haitch|kay|tee|dee|double[\s-]?(?:you|u)|zed|cee|vee|wye|ell)\b")
 # Letters that look like two Latin ones: folded to the first, read as the second too.
 _SECOND_READINGS = (("ſ", "f"),)
 _RULE_BY_MASK = {"strong": "vulgar-mask", "slur": "slur", "mild": "mild-language", "ambiguous": "possible-mask", "mention": "notice-mask-quoted"}
@@ -58,6 +73,12 @@ class VulgarityDetector:
                 detail = f"the word '{term.word}'" + (f", disguised by {', '.join(match.disguises)}" if match.disguises else "")
             signals.append(Signal(rule, start, end, evidence, detail))
             reported.add(start, end)
+        for start, end, term in self._spelled_out(text.folded):
+            first, last, evidence = text.evidence(start, end)
+            if not reported.overlaps(first, last):
+                rule = "vulgar-acronym" if term.severity == "acronym" else "vulgar-disguised" if term.severity == "strong" else _RULE_BY_SEVERITY[term.severity]
+                signals.append(Signal(rule, first, last, evidence, f"the word '{term.word}', spelled out in the names of its letters"))
+                reported.add(first, last)
         for mask in self.masks.find(text):
             start, end, evidence = text.evidence(mask.start, mask.end)
             if reported.overlaps(start, end):
@@ -67,4 +88,15 @@ class VulgarityDetector:
             signals.append(Signal(_RULE_BY_MASK[mask.kind], start, end, evidence, detail))
             reported.add(start, end)
         return signals
+
+    def _spelled_out(self, folded: str):
+        """Words spelled in the names of their letters ("ess aitch eye tee", "eff you see kay")."""
+        if not _LETTER_NAME_HINT.search(folded):
+            return
+        for run in _LETTER_NAME_RUN.finditer(folded):
+            names = _LETTER_NAME_SPLIT.findall(run.group())
+            letters = "".join(_LETTER_NAMES[name] for name in names)
+            found = self.matcher.lookup(letters)
+            if found:
+                yield run.start(), run.end(), found[0]
 

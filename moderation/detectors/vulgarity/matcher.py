@@ -168,7 +168,7 @@ class Matcher:
         """Every lexicon word in `text`, with spans into the folded text, in order."""
         if "|" in text.folded or "+" in text.folded:
             text = _with_stroke_separators(text)
-        if text.folded.translate(_ORDINARY_CHARS):
+        if text.folded.translate(_ORDINARY_CHARS) or (";" in text.folded or "#" in text.folded or "'" in text.folded) and _QUIET_SEPARATED.search(text.folded):
             text = _with_symbol_separators(text)
         plain = read_stand_ins(text.folded)
         found: list[Match] = []
@@ -585,7 +585,10 @@ def _stretched_spaced(plain: str) -> bool:
 # letters or more. Looked for only when the text has a character outside
 # letters, digits, spaces, the separators and common punctuation.
 _ORDINARY_CHARS = str.maketrans("", "", "abcdefghijklmnopqrstuvwxyz0123456789" + _SEPARATORS + "'\"!?()[]&;%#@$+|")
-_SYMBOL_SEPARATED = re.compile(r"(?<![a-z0-9@$!])[a-z0-9@$!]([^a-z0-9@$!'\s.\-_,*/:~|+])[a-z0-9@$!](?:\1[a-z0-9@$!])+(?![a-z0-9@$!])")
+_SYMBOL_SEPARATED = re.compile(r"(?<![a-z0-9@$!'])[a-z0-9@$!]([^a-z0-9@$!\s.\-_,*/:~|+])[a-z0-9@$!](?:\1[a-z0-9@$!])+(?![a-z0-9@$!'])")
+# Common punctuation used the same way ("b;a;s;t;a;r;d", "d#i#c#k", "t'w'a't"):
+# looked for only where one stands between single letters twice running.
+_QUIET_SEPARATED = re.compile(r"(?<![a-z0-9])[a-z0-9]([;#'])[a-z0-9]\1[a-z0-9]")
 
 
 def _with_symbol_separators(text: Text) -> Text:
