@@ -208,3 +208,12 @@ def test_a_comment_on_the_sites_own_policy_is_not_off_topic(engine, seed_article
     text = 'Odd that the notice names "s***" and "f***" yet says nothing about people who lie about their sources.'
     decision = engine.evaluate(Comment(text, article=seed_article))
     assert decision.action == "approve" and "off_topic" not in decision.categories
+
+
+def test_an_article_word_misspelt_by_one_letter_bears_on_it(detector, iraq):
+    assert detector.detect(normalize("Wierd how the embasy didnt deny any of it. If it was false they would of said so."), iraq) == []
+
+
+def test_a_common_word_one_letter_off_an_article_word_is_taken_as_written(detector, iraq):
+    # "forced" is one letter off the article's "forces", and is a word of its own
+    assert detector.detect(normalize("The forced march was on television and I cried watching the whole film with my aunt."), iraq) != []

@@ -32,6 +32,7 @@ from ..normalization import Text, normalize
 from ..rules.settings import number, strings
 from .language import FUNCTION_WORDS, is_everyday_english, reads_as_english
 from .signal import Signal
+from .vulgarity.words import english_words
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _MENTION = re.compile(r"(?<![\w@])@\w")
@@ -125,6 +126,10 @@ class ArticleProfile:
     quotes: frozenset[str] = field(compare=False, repr=False)
     # Phrases of the subject fields the article belongs to ("war powers") -> weight.
     phrase_weights: Mapping[str, float] = field(default_factory=dict, compare=False, repr=False)
+    # The article's weighed words of TYPO_MIN_LENGTH letters or more, and each of them with
+    # one letter dropped, -> (the word, its stem): a comment's misspelling ("embasy") is
+    # one letter off one of them.
+    near: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict, compare=False, repr=False)
 
 
 class RelevanceDetector:
@@ -236,6 +241,14 @@ class RelevanceDetector:
                 for form in (word, word[:-1] + "ies") if word.endswith("y") else (word,):
                     if not form.startswith(key):
                         patterns.setdefault(form, ("stem", key))
+        near: dict[str, list[tuple[str, str]]] = {}
+        for word in sources:
+            key = stem(word)
+            if len(word) >= TYPO_MIN_LENGTH and key in weights:
+                for variant in {word, *_one_letter_dropped(word)}:
+                    entries = near.setdefault(variant, [])
+                    if (word, key) not in entries:
+                        entries.append((word, key))
         size = self.quote_words
         return ArticleProfile(
             title=article.title.strip(),
@@ -250,6 +263,7 @@ class RelevanceDetector:
             kinds=tuple(patterns.values()),
             quotes=frozenset(" ".join(body_words[i : i + size]) for i in range(len(body_words) - size + 1)),
             phrase_weights=MappingProxyType(phrase_weights),
+            near=MappingProxyType({variant: tuple(entries) for variant, entries in near.items()}),
         )
 
     def detect(self, text: Text, profile: ArticleProfile | None) -> list[Signal]:
@@ -293,6 +307,11 @@ class RelevanceDetector:
                 score += profile.phrase_weights[value] if kind == "phrase" else self.name_weight
             if score >= self.threshold:
                 return []
+        for key, word in self._misspelt(folded, profile, shared):
+            shared[key] = word
+            score += profile.weights[key]
+            if score >= self.threshold:
+                return []
         # Quotes are looked for between quotation marks only: a comment that quotes
         # without them nearly always names the article's people and places as well.
         if '"' in folded and any(self._quotes(_WORD.findall(quoted), profile) for quoted in _QUOTED.findall(folded)):
@@ -311,6 +330,27 @@ class RelevanceDetector:
             what = "shares no distinctive words with"
         title = profile.title if len(profile.title) <= _TITLE_SHOWN else profile.title[:_TITLE_SHOWN].rstrip() + "…"
         return [Signal("off-topic", 0, len(original), original, f"{what} the article '{title}'")]
+
+    @staticmethod
+    def _misspelt(folded: str, profile: ArticleProfile, shared: dict[str, str]):
+        """(stem, word) for each word of the comment that is an article word misspelt by one letter.
+
+        "Wierd how the embasy didnt deny it": "embasy" is "embassy" with a letter
+        dropped. A word English has (Zipf 3 and over: "forced" beside "forces") is
+        taken as written, and short words are too near too many others.
+        """
+        if not profile.near:
+            return
+        known = english_words()
+        for match in _WORD.finditer(folded):
+            word = match.group()
+            if len(word) < TYPO_MIN_LENGTH or known.get(word, _UNKNOWN_TIER) <= _COMMON_TIER:
+                continue
+            for variant in {word, *_one_letter_dropped(word)}:
+                for source, key in profile.near.get(variant, ()):
+                    if key not in shared and source != word and _one_edit_apart(source, word):
+                        yield key, word
+                        shared = {**shared, key: word}
 
     def _quotes(self, words: list[str], profile: ArticleProfile) -> bool:
         """Whether the comment repeats a run of the article's words that says something.
@@ -393,3 +433,26 @@ def _inside_word(text: str, start: int, end: int) -> bool:
     return (start > 0 and text[start].isalnum() and text[start - 1].isalnum()) or (
         end < len(text) and text[end - 1].isalnum() and text[end].isalnum()
     )
+
+
+# A comment word this long or longer may be an article word misspelt.
+TYPO_MIN_LENGTH = 6
+_COMMON_TIER = 2  # english_words' tiers 0-2: Zipf 3 and over, a word as written
+_UNKNOWN_TIER = 9
+
+
+def _one_letter_dropped(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """One letter dropped, added, changed, or two neighbours swapped."""
+    if a == b:
+        return False
+    if abs(len(a) - len(b)) == 1:
+        longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+        return shorter in _one_letter_dropped(longer)
+    if len(a) != len(b):
+        return False
+    differ = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+    return len(differ) == 1 or (len(differ) == 2 and differ[1] == differ[0] + 1 and a[differ[0]] == b[differ[1]] and a[differ[1]] == b[differ[0]])
