@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import ahocorasick_rs
+
 from ...normalization import Text
 from ...rules.lexicon import Term
 from ...rules.settings import strings
@@ -26,7 +28,9 @@ _LETTER_NAME = "|".join(sorted((re.escape(n).replace("\\ ", "\\s+") for n in _LE
 _LETTER_NAME_SPLIT = re.compile(rf"\b(?:{_LETTER_NAME})\b")
 # Three names or more in a row, split by spaces or hyphens; the rare names say where to look.
 _LETTER_NAME_RUN = re.compile(rf"\b(?:{_LETTER_NAME})(?:[\s-]+(?:{_LETTER_NAME})){{2,}}\b")
-_LETTER_NAME_HINT = re.compile(r"\b(?:eff|ess|aitch|haitch|kay|tee|dee|double[\s-]?(?:you|u)|zed|cee|vee|wye|ell)\b")
+_LETTER_NAME_HINTS = ahocorasick_rs.AhoCorasick(
+    [" eff ", " ess ", "aitch", " kay ", " kay.", " tee ", " dee ", "double-you", "double you", "doubleyou", "double u", " zed ", " cee ", " vee ", " wye ", " ell ", "eff you", "ess aitch"]
+)
 # Letters that look like two Latin ones: folded to the first, read as the second too.
 _SECOND_READINGS = (("ſ", "f"),)
 _RULE_BY_MASK = {"strong": "vulgar-mask", "slur": "slur", "mild": "mild-language", "ambiguous": "possible-mask", "mention": "notice-mask-quoted"}
@@ -91,8 +95,8 @@ class VulgarityDetector:
 
     def _spelled_out(self, folded: str):
         """Words spelled in the names of their letters ("ess aitch eye tee", "eff you see kay")."""
-        if not _LETTER_NAME_HINT.search(folded):
-            return
+        if not any(True for _ in _LETTER_NAME_HINTS.find_matches_as_indexes(folded)):
+            return  # one pass over the comment: the rarer names, as words
         for run in _LETTER_NAME_RUN.finditer(folded):
             names = _LETTER_NAME_SPLIT.findall(run.group())
             letters = "".join(_LETTER_NAMES[name] for name in names)

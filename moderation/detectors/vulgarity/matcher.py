@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
+from itertools import accumulate
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -47,6 +49,7 @@ _SEPARATORS = " \t\n\r.-_,*/:~"
 _DROP_SEPARATORS = str.maketrans("", "", _SEPARATORS)
 _SEPARATOR_CHARS = frozenset(_SEPARATORS)
 _SEPARATOR_RUN = re.compile(r"[\s.\-_,*/:~]+")
+_SEPARATOR_CHAR = re.compile(r"[ \t\n\r.\-_,*/:~]")
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 _WORD_CHARS = _LETTERS | frozenset("0123456789") | _STAND_IN_CHARS
 # A "!" or "$" at either end of a word is punctuation, not a stand-in letter.
@@ -168,7 +171,7 @@ class Matcher:
         """Every lexicon word in `text`, with spans into the folded text, in order."""
         if "|" in text.folded or "+" in text.folded:
             text = _with_stroke_separators(text)
-        if text.folded.translate(_ORDINARY_CHARS) or (";" in text.folded or "#" in text.folded or "'" in text.folded) and _QUIET_SEPARATED.search(text.folded):
+        if text.folded.translate(_ORDINARY_CHARS) or _QUIET_HINT.search(text.folded) and _QUIET_SEPARATED.search(text.folded):
             text = _with_symbol_separators(text)
         plain = read_stand_ins(text.folded)
         found: list[Match] = []
@@ -236,12 +239,14 @@ class Matcher:
         in_plain = Counter(index for index, _, _ in plain_hits)
         gained = Counter(index for index, _, _ in hits)
         gained.subtract(in_plain)
-        # Where each character of the joined text sits in the plain text.
-        kept = [at for at, char in enumerate(plain) if char not in _SEPARATOR_CHARS]
+        # Where a character of the joined text sits in the plain text: after as many
+        # separators as have no more letters before them than it has.
+        letters_before = list(accumulate(map(len, _SEPARATOR_CHAR.split(plain)[:-1])))
         for index, start, end in hits:
             if gained[index] <= 0:
                 continue
-            first, last = kept[start], kept[end - 1] + 1
+            first = start + bisect_right(letters_before, start)
+            last = end - 1 + bisect_right(letters_before, end - 1) + 1
             if last - first == end - start or taken.overlaps(first, last):
                 continue  # no separator inside: the plain pass judged it already
             term, spelling = self._entries[index]
@@ -588,6 +593,7 @@ _ORDINARY_CHARS = str.maketrans("", "", "abcdefghijklmnopqrstuvwxyz0123456789" +
 _SYMBOL_SEPARATED = re.compile(r"(?<![a-z0-9@$!'])[a-z0-9@$!]([^a-z0-9@$!\s.\-_,*/:~|+])[a-z0-9@$!](?:\1[a-z0-9@$!])+(?![a-z0-9@$!'])")
 # Common punctuation used the same way ("b;a;s;t;a;r;d", "d#i#c#k", "t'w'a't"):
 # looked for only where one stands between single letters twice running.
+_QUIET_HINT = re.compile(r"[;#'][a-z0-9][;#']")  # a cheap first look: one letter between two marks
 _QUIET_SEPARATED = re.compile(r"(?<![a-z0-9])[a-z0-9]([;#'])[a-z0-9]\1[a-z0-9]")
 
 
