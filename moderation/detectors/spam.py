@@ -60,6 +60,8 @@ _TLDS = (
     "com net org info biz edu gov mil int co io ly gl ru su uk de fr es nl pl ca au cn jp eu ch se"
     " xyz top club online site live shop store pro app win bid loan click vip icu buzz cc pw tv ws news"
     " blog tech space website link today money cash bet casino pharmacy"
+    # shorteners' and free registrars' domains (rb.gy, is.gd, dot.tk)
+    " gy gd tk ml ga cf gq ai gg nu"
 ).split()
 _LINK = re.compile(
     r"(?:https?://|www\.)[^\s<>\"'()\[\]{}|]+"
