@@ -336,3 +336,16 @@ def test_a_word_spelled_in_letter_names(engine, text):
 
 def test_letter_names_that_spell_nothing_are_words(engine):
     assert engine.evaluate(Comment(text="See you, eye see, oh dear, see you tomorrow.")).action == "approve"
+
+
+@pytest.mark.parametrize("text", [
+    "Monday can be a real 🐝itch.", "I stepped in dog ⚡hit.", "An absolute c🧲nt about it.", "The queue was 𐌔–𐌇–𐌉–𐌕 today.",
+    "What a load of bullꞅhiꞇ.", "A lying basta|2d.", "She's been a right ßitch since Friday.", "Total b%u%l%l%s%h%i%t today.",
+])
+def test_more_letters_emoji_and_separators(engine, text):
+    assert engine.evaluate(Comment(text=text)).action == "reject"
+
+
+@pytest.mark.parametrize("text", ["We finished reading *Moby-Dick* in book club.", "Straße und Fußball sind groß.", "The SFA fined the club after the cup final.", "Tom & Jerry & Co."])
+def test_their_innocent_neighbours(engine, text):
+    assert engine.evaluate(Comment(text=text)).action == "approve"

@@ -84,6 +84,12 @@ def _fold_char(char: str) -> str:
         return _LOOKALIKES[lower]
     if char in _INVISIBLE_EXTRA or unicodedata.category(char) in _INVISIBLE_CATEGORIES:
         return ""
+    name = unicodedata.name(char, "")
+    if name.startswith(_LETTER_BY_NAME):
+        # Old Italic letters ("𐌔𐌇𐌉𐌕") and insular Latin ones ("ꞅ", "ꞇ", "ꝼ") stand for the letter they are named for.
+        letter = _NAMED_LETTERS.get(name.rsplit(" ", 1)[-1])
+        if letter:
+            return letter
     decomposed = "".join(
         c for c in unicodedata.normalize("NFKD", char) if unicodedata.category(c) not in _INVISIBLE_CATEGORIES
     )
@@ -105,6 +111,14 @@ def _fold_char(char: str) -> str:
     return char
 
 
+# Letters read by the end of their Unicode name.
+_LETTER_BY_NAME = ("OLD ITALIC LETTER ", "LATIN SMALL LETTER INSULAR ", "LATIN CAPITAL LETTER INSULAR ")
+_NAMED_LETTERS = {
+    "A": "a", "BE": "b", "KE": "c", "DE": "d", "E": "e", "VE": "v", "ZE": "z", "HE": "h", "I": "i", "KA": "k",
+    "EL": "l", "EM": "m", "EN": "n", "O": "o", "PE": "p", "KU": "q", "ER": "r", "ES": "s", "TE": "t", "U": "u",
+    "EKS": "x", "EF": "f", "D": "d", "F": "f", "G": "g", "R": "r", "S": "s", "T": "t",
+}
+
 _TABLE = _FoldTable()
 
 
@@ -121,6 +135,7 @@ for _i in range(26):
 _TABLE.update({ord(emoji): letter for emoji, letter in {
     "⭕": "o", "⚪": "o", "⚫": "o", "🔴": "o", "🔵": "o", "○": "o", "◯": "o", "💲": "$", "❗": "!", "❕": "!", "✝": "t",
     "⚽": "o", "🏀": "o", "⚾": "o", "🍩": "o", "🐍": "s", "🔺": "a", "▲": "a", "△": "a", "🔼": "a",
+    "🎾": "o", "🔘": "o", "🥯": "o", "🍪": "o", "🐝": "b", "⚡": "s", "🪜": "h", "🧲": "u", "〽": "m", "🌙": "c", "☪": "c",
     # A cross inside a word hides the letter it stands on, like an asterisk ("f❌ck").
     "❌": "*", "❎": "*", "✖": "*", "✕": "*", "✗": "*", "✘": "*",
 }.items()})
@@ -185,7 +200,7 @@ def _fold(text: str) -> Text:
 
 # Letters drawn with two or more symbols ("fuc|<", "f|_|ck", "|\\|"). Each is read
 # as its letter only beside a letter, so a table drawn with pipes stays as it is.
-_DRAWN_LETTERS = {"|\\/|": "m", "|_|": "u", "|-|": "h", "|\\|": "n", "|<": "k", "/\\": "a", "\\/": "v", "|)": "d", "()": "o", "|>": "p"}
+_DRAWN_LETTERS = {"\\/\\/": "w", "|\\/|": "m", "|_|": "u", "|-|": "h", "|\\|": "n", "|<": "k", "/\\": "a", "\\/": "v", "|)": "d", "()": "o", "|>": "p", "|2": "r"}
 _DRAWINGS = sorted(_DRAWN_LETTERS, key=len, reverse=True)
 _DRAWN = "|".join(re.escape(k) for k in _DRAWINGS)
 _DRAWN_LETTER = re.compile(rf"(?<=[a-z])(?:{_DRAWN})|(?:{_DRAWN})(?=[a-z]|[0-9][a-z])")

@@ -29,10 +29,10 @@ _LETTER_NAME_SPLIT = re.compile(rf"\b(?:{_LETTER_NAME})\b")
 # Three names or more in a row, split by spaces or hyphens; the rare names say where to look.
 _LETTER_NAME_RUN = re.compile(rf"\b(?:{_LETTER_NAME})(?:[\s-]+(?:{_LETTER_NAME})){{2,}}\b")
 _LETTER_NAME_HINTS = ahocorasick_rs.AhoCorasick(
-    [" eff ", " ess ", "aitch", " kay ", " kay.", " tee ", " dee ", "double-you", "double you", "doubleyou", "double u", " zed ", " cee ", " vee ", " wye ", " ell ", "eff you", "ess aitch"]
+    [" eff", " ess ", "aitch", " kay", " tee ", " dee ", "double-you", "double you", "doubleyou", "double u", " zed ", " cee ", " vee ", " wye ", " ell ", "eff you", "ess aitch", " eye see"]
 )
 # Letters that look like two Latin ones: folded to the first, read as the second too.
-_SECOND_READINGS = (("ſ", "f"),)
+_SECOND_READINGS = (("ſ", "f"), ("ß", "b"))
 _RULE_BY_MASK = {"strong": "vulgar-mask", "slur": "slur", "mild": "mild-language", "ambiguous": "possible-mask", "mention": "notice-mask-quoted"}
 
 

@@ -30,7 +30,7 @@ _STRETCHED = re.compile(r"([a-z])\1\1+")
 _INNER_AT = re.compile(r"(?<=[a-z])@(?=[a-z])(?![a-z0-9-]*\.[a-z])")
 # Compiled once: a pattern string passed to re.search is looked up in re's cache on every call.
 _DASH_MASK = re.compile(r"[a-z@$]{1,3}-{1,3}[a-z]{0,5}")
-_MARKDOWN_EMPHASIS = re.compile(r"([*_~]+)[a-z]+\1")
+_MARKDOWN_EMPHASIS = re.compile(r"([*_~]+)[a-z]+(?:[-'][a-z]+)*\1")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?\s+$")
 _CAPITALISED_AFTER = re.compile(r"\s+[A-Z][a-z]")
 _AFTER_SENTENCE_END = re.compile(r"(^|[.!?]\s+|[\"“]\s*)$")

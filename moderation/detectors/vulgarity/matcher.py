@@ -593,8 +593,8 @@ _ORDINARY_CHARS = str.maketrans("", "", "abcdefghijklmnopqrstuvwxyz0123456789" +
 _SYMBOL_SEPARATED = re.compile(r"(?<![a-z0-9@$!'])[a-z0-9@$!]([^a-z0-9@$!\s.\-_,*/:~|+])[a-z0-9@$!](?:\1[a-z0-9@$!])+(?![a-z0-9@$!'])")
 # Common punctuation used the same way ("b;a;s;t;a;r;d", "d#i#c#k", "t'w'a't"):
 # looked for only where one stands between single letters twice running.
-_QUIET_HINT = re.compile(r"[;#'][a-z0-9][;#']")  # a cheap first look: one letter between two marks
-_QUIET_SEPARATED = re.compile(r"(?<![a-z0-9])[a-z0-9]([;#'])[a-z0-9]\1[a-z0-9]")
+_QUIET_HINT = re.compile(r"[;#'%&][a-z0-9][;#'%&]")  # a cheap first look: one letter between two marks
+_QUIET_SEPARATED = re.compile(r"(?<![a-z0-9])[a-z0-9]([;#'%&])[a-z0-9]\1[a-z0-9]")
 
 
 def _with_symbol_separators(text: Text) -> Text:
