@@ -31,6 +31,7 @@ from ..model import Article
 from ..normalization import Text, normalize
 from ..rules.settings import number, strings
 from .language import FUNCTION_WORDS, is_everyday_english, reads_as_english
+from .edits import one_edit_apart, one_letter_dropped
 from .signal import Signal
 from .vulgarity.words import english_words
 
@@ -245,7 +246,7 @@ class RelevanceDetector:
         for word in sources:
             key = stem(word)
             if len(word) >= TYPO_MIN_LENGTH and key in weights:
-                for variant in {word, *_one_letter_dropped(word)}:
+                for variant in {word, *one_letter_dropped(word)}:
                     entries = near.setdefault(variant, [])
                     if (word, key) not in entries:
                         entries.append((word, key))
@@ -346,11 +347,10 @@ class RelevanceDetector:
             word = match.group()
             if len(word) < TYPO_MIN_LENGTH or known.get(word, _UNKNOWN_TIER) <= _COMMON_TIER:
                 continue
-            for variant in {word, *_one_letter_dropped(word)}:
+            for variant in {word, *one_letter_dropped(word)}:
                 for source, key in profile.near.get(variant, ()):
-                    if key not in shared and source != word and _one_edit_apart(source, word):
-                        yield key, word
-                        shared = {**shared, key: word}
+                    if key not in shared and source != word and one_edit_apart(source, word):
+                        yield key, word  # the caller records it in `shared` before this goes on
 
     def _quotes(self, words: list[str], profile: ArticleProfile) -> bool:
         """Whether the comment repeats a run of the article's words that says something.
@@ -440,19 +440,3 @@ TYPO_MIN_LENGTH = 6
 _COMMON_TIER = 2  # english_words' tiers 0-2: Zipf 3 and over, a word as written
 _UNKNOWN_TIER = 9
 
-
-def _one_letter_dropped(word: str) -> set[str]:
-    return {word[:i] + word[i + 1:] for i in range(len(word))}
-
-
-def _one_edit_apart(a: str, b: str) -> bool:
-    """One letter dropped, added, changed, or two neighbours swapped."""
-    if a == b:
-        return False
-    if abs(len(a) - len(b)) == 1:
-        longer, shorter = (a, b) if len(a) > len(b) else (b, a)
-        return shorter in _one_letter_dropped(longer)
-    if len(a) != len(b):
-        return False
-    differ = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
-    return len(differ) == 1 or (len(differ) == 2 and differ[1] == differ[0] + 1 and a[differ[0]] == b[differ[1]] and a[differ[1]] == b[differ[0]])

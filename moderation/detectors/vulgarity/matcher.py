@@ -36,6 +36,7 @@ import ahocorasick_rs
 from ...normalization import Text, fold
 from ...rules.lexicon import Term, letters_of
 from ...rules.settings import word_list
+from ..edits import one_edit_apart
 from .runs import Runs
 from .spans import Spans
 from .words import MIN_LEFT_OVER, InsideWords
@@ -491,10 +492,9 @@ class Matcher:
         if not (written[:1].isupper() and written[1:].islower() and written.isalpha()) or term.severity not in ("strong", "slur"):
             return ""
         for innocent in self._allow[term.word]:
-            if len(innocent) == len(word) + 1 and any(innocent[:i] + innocent[i + 1:] == word for i in range(len(innocent))):
+            # One letter short of it ("Shite"); at _NEAR_MISS_SWAP_LENGTH letters, also one wrong or two swapped ("Shitte").
+            if (len(innocent) == len(word) + 1 or len(innocent) == len(word) >= _NEAR_MISS_SWAP_LENGTH) and one_edit_apart(innocent, word):
                 return innocent
-            if len(innocent) == len(word) >= _NEAR_MISS_SWAP_LENGTH and _one_letter_off(innocent, word):
-                return innocent  # "Shitte" for Shiite: one letter wrong or two swapped
         return ""
 
     def _disguises(self, written: str, folded: str, split: bool, spelling: str) -> tuple[str, ...]:
@@ -516,14 +516,6 @@ class Matcher:
 # A word this long or longer may also be a typo with one letter wrong or two swapped
 # ("Shitte", "Shiiet"); shorter ones are too near too many words.
 _NEAR_MISS_SWAP_LENGTH = 6
-
-
-def _one_letter_off(innocent: str, word: str) -> bool:
-    """Same length, and one letter different or two neighbours swapped."""
-    differ = [i for i, (a, b) in enumerate(zip(innocent, word)) if a != b]
-    if len(differ) == 1:
-        return True
-    return len(differ) == 2 and differ[1] == differ[0] + 1 and innocent[differ[0]] == word[differ[1]] and innocent[differ[1]] == word[differ[0]]
 
 
 _EXPANSION_WORD = re.compile(r"[a-z]+")
