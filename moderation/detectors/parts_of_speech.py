@@ -15,7 +15,7 @@ import gzip
 from functools import lru_cache
 from importlib import resources
 
-from ..rules.settings import word_list
+from .language import FUNCTION_WORDS
 
 
 @lru_cache(maxsize=1)
@@ -30,11 +30,6 @@ def _not_nouns() -> str:
     return "\n" + gzip.decompress(data).decode("ascii")
 
 
-@lru_cache(maxsize=1)
-def _function_words() -> frozenset[str]:
-    return word_list("function_words")
-
-
 def is_a_noun(word: str) -> bool:
     """Whether a lowercase word may be a noun: not one English uses mostly as a verb, an adjective, an adverb or a function word."""
-    return word not in _function_words() and f"\n{word}\n" not in _not_nouns()
+    return word not in FUNCTION_WORDS and f"\n{word}\n" not in _not_nouns()

@@ -457,10 +457,15 @@ def _check_lists(word_lists: object, source: str) -> dict[str, tuple[str, ...]]:
     return checked
 
 
+def _captured(found: re.Match, group: str) -> bool:
+    """Whether this alternative of the pattern has the group and the match captured something in it (one to check)."""
+    return group in found.re.groupindex and found.start(group) >= 0
+
+
 def _looks_like_a_name(text: Text, found: re.Match, group: str) -> bool:
     """A person's or a place's name as written: a capital first letter, and not a common English word ("Meet", "The")."""
-    if group not in found.re.groupindex or found.start(group) < 0:
-        return True  # this alternative of the pattern names no one to check
+    if not _captured(found, group):
+        return True
     first, last = text.span(found.start(group), found.end(group))
     name = text.original[first:last]
     if not name[:1].isupper():
@@ -473,15 +478,13 @@ _COMMON_WORD_TIER = 0  # english_words' tier 0 (Zipf 5 and over): "Meet", "Thank
 
 def _is_a_noun(found: re.Match, group: str) -> bool:
     """The captured word may be a noun (parts_of_speech): "galah", "numpty", not "know" or "misread"."""
-    if group not in found.re.groupindex or found.start(group) < 0:
-        return True  # this alternative of the pattern captures no word to check
-    return is_a_noun(found.group(group))
+    return not _captured(found, group) or is_a_noun(found.group(group))
 
 
 def _looks_like_handle(text: Text, found: re.Match, group: str) -> bool:
     """A commenter's handle, not a public figure's name: @name, CamelCase, digits or underscores."""
-    if group not in found.re.groupindex or found.start(group) < 0:
-        return True  # this alternative of the pattern names no one to check
+    if not _captured(found, group):
+        return True
     first, last = text.span(found.start(group), found.end(group))
     name = text.original[first:last]
     return bool(

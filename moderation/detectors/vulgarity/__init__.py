@@ -95,7 +95,7 @@ class VulgarityDetector:
 
     def _spelled_out(self, folded: str):
         """Words spelled in the names of their letters ("ess aitch eye tee", "eff you see kay")."""
-        if not any(True for _ in _LETTER_NAME_HINTS.find_matches_as_indexes(folded)):
+        if not _LETTER_NAME_HINTS.find_matches_as_indexes(folded):
             return  # one pass over the comment: the rarer names, as words
         for run in _LETTER_NAME_RUN.finditer(folded):
             names = _LETTER_NAME_SPLIT.findall(run.group())
