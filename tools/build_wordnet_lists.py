@@ -32,11 +32,16 @@ royalty is hereby granted", with this notice; the rules file carries it.)
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import re
+import sys
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+from moderation.detectors.vulgarity.words import english_words  # noqa: E402  (the packaged frequency list)
 RULES = PROJECT / "rules" / "civility.toml"
 PERSON_FILE = 18  # WordNet's lexicographer file noun.person
 
@@ -300,17 +305,7 @@ NOT_NOUNS_HEADER = """\
 """
 
 
-def known_words() -> set[str]:
-    """The words of the packaged English frequency list (moderation/data/english_words.txt.gz)."""
-    import gzip
-
-    raw = gzip.decompress((PROJECT / "moderation" / "data" / "english_words.txt.gz").read_bytes()).decode("ascii")
-    return {line for line in raw.split("\n") if line and not line.startswith("#")}
-
-
 def write_not_nouns(words: list[str]) -> None:
-    import gzip
-
     NOT_NOUNS.write_bytes(gzip.compress((NOT_NOUNS_HEADER + "\n".join(words) + "\n").encode("ascii"), mtime=0))
 
 
@@ -323,7 +318,7 @@ def main() -> None:
     for name, words in (("epithet", epithets(synsets, first)), ("nationality", nationalities(synsets, first))):
         rewrite(RULES, name, words)
         print(f"{RULES}: {len(words)} words in {name}")
-    words = not_nouns(args.wordnet, synsets, known_words())
+    words = not_nouns(args.wordnet, synsets, set(english_words()))
     write_not_nouns(words)
     print(f"{NOT_NOUNS}: {len(words)} words")
 
