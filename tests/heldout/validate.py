@@ -46,6 +46,12 @@ class Limits:
 LIMITS = Limits("hc", (300, 350), "hd", (400, 450), vulgar=(220, 240), clean=(180, 200), class_minimum=15)
 
 
+def later_set_limits(folder):
+    """The limits every later blind set (tests/heldoutN/, N >= 3) was written to: ids hNc-/hNd-, about 300 of each."""
+    number = re.fullmatch(r"heldout(\d+)", os.path.basename(os.path.normpath(folder))).group(1)
+    return Limits("h%sc" % number, (290, 310), "h%sd" % number, (290, 310), vulgar=(160, 175), clean=(125, 140), class_minimum=10)
+
+
 def err(where, msg):
     errors.append("%s: %s" % (where, msg))
 

@@ -15,7 +15,7 @@ _SPEC = importlib.util.spec_from_file_location("heldout_validate", os.path.join(
 heldout = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(heldout)
 
-LIMITS = heldout.Limits("h3c", (290, 310), "h3d", (290, 310), vulgar=(160, 175), clean=(125, 140), class_minimum=10)
+LIMITS = heldout.later_set_limits(_HERE)
 
 if __name__ == "__main__":
     sys.exit(heldout.main(LIMITS, _HERE))
