@@ -472,7 +472,7 @@ def test_no_line_of_our_own_training_data_is_near_a_comment_of_the_civility_corp
         return frozenset(re.findall(r"[a-z0-9']+", text.lower()))
 
     folder = Path(__file__).parent
-    corpora = [folder / "seed_civility" / "comments.jsonl", folder / "heldout" / "seed_civility.jsonl", folder / "heldout3" / "seed_civility.jsonl", folder / "heldout4" / "seed_civility.jsonl", folder / "heldout5" / "seed_civility.jsonl", folder / "heldout6" / "seed_civility.jsonl"]
+    corpora = [folder / "seed_civility" / "comments.jsonl", *sorted(folder.glob("heldout*/seed_civility.jsonl"))]
     comments = [words_of(json.loads(line)["text"]) for path in corpora for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     by_word = collections.defaultdict(list)
     for index, comment in enumerate(comments):
