@@ -223,13 +223,15 @@ class PhraseDetector:
         # Compiled one by one and never as a whole: that would double the
         # rules' share of start-up (a broken bracket still fails in some part).
         alternatives, triggers, anchored, openings, ends = [], [], [], [], []
-        every_word = {w for entry in entries for w in self._expand_trigger(entry)}
         for part in _top_level_alternatives(pattern):
             words = self._mentioned(part, entries)
             if not words:
                 words = [w for entry in entries for w in self._expand_trigger(entry)]
-            anchored.append(_starts_on_a_trigger(part, entries, every_word))
-            ends.append(_ends_on_a_trigger(part, entries, every_word))
+            # Tried only at its own trigger words: an opening or closing word the rule lists
+            # for another alternative ("stop" behind {stop_word}) wakes this one nowhere.
+            own = set(words)
+            anchored.append(_starts_on_a_trigger(part, entries, own))
+            ends.append(_ends_on_a_trigger(part, entries, own))
             # An anchored alternative is tried at its opening words already; a long
             # list of openings costs more to look for than the search it would save.
             opening = () if anchored[-1] else _opening_strings(part, self.lists)
