@@ -101,6 +101,19 @@ def test_an_alternative_opening_on_its_triggers_is_tried_at_them_and_still_match
     assert detector.detect(normalize("The chief clown spoke.")) == []
 
 
+def test_an_alternative_is_anchored_only_on_words_that_wake_it():
+    # "stop" is a trigger of the rule (behind {stop_word}) but not of the second alternative,
+    # which is woken by "spewing": tried only at "stop", it would never match.
+    detector = PhraseDetector(
+        {"stop_word": ["stop", "quit"], "spewing": ["spewing"]},
+        [("r", {"triggers": ["{stop_word}", "{spewing}"], "pattern": r"\b(?:{stop_word})\s+being\s+rude\b|\b(?:stop|quit)\s+(?:{spewing})\s+lies\b"})],
+        "test",
+    )
+    assert detector.phrase_rules[0].anchored == (True, False)
+    assert [s.evidence for s in detector.detect(normalize("Please stop spewing lies."))] == ["stop spewing lies"]
+    assert [s.evidence for s in detector.detect(normalize("Quit being rude."))] == ["Quit being rude"]
+
+
 def test_an_alternative_closing_on_its_triggers_is_searched_only_up_to_them_and_still_matches():
     detector = PhraseDetector(
         {"insult": ["idiot", "idiots", "waste of space"]},
