@@ -89,3 +89,15 @@ def test_a_chain_of_drawn_letters_beside_a_letter_is_read_whole(written, folded)
 def test_a_long_chain_of_drawn_letters_folds_in_linear_time():
     text = normalize("()" * 500_000 + "a")
     assert text.folded == "o" * 500_000 + "a" and text.span(499_999, 500_001) == (999_999, 1_000_001)
+
+
+def test_an_emoji_syllable_is_read_as_its_letters_only_as_part_of_a_word():
+    # "bull💩" and "🍑hole" spell strong words; a picture alone is no word ("the film was 💩").
+    word = normalize("pure bull\U0001F4A9 here")
+    assert word.folded == "pure bullshit here"
+    assert word.evidence(5, 13)[2] == "bull\U0001F4A9"
+    assert normalize("total \U0001F351hole").folded == "total asshole"
+    assert normalize("the film was \U0001F4A9").folded == "the film was \U0001F4A9"
+    assert normalize("peach season \U0001F351 is here").folded == "peach season \U0001F351 is here"
+    # A run is read whole, so the folded text stays a fixed point.
+    assert normalize("a\U0001F4A9\U0001F4A9").folded == normalize(normalize("a\U0001F4A9\U0001F4A9").folded).folded == "ashitshit"

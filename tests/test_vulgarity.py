@@ -349,3 +349,12 @@ def test_more_letters_emoji_and_separators(engine, text):
 @pytest.mark.parametrize("text", ["We finished reading *Moby-Dick* in book club.", "Straße und Fußball sind groß.", "The SFA fined the club after the cup final.", "Tom & Jerry & Co."])
 def test_their_innocent_neighbours(engine, text):
     assert engine.evaluate(Comment(text=text)).action == "approve"
+
+
+def test_a_strong_word_that_is_an_ordinary_word_of_another_language_is_theirs_among_its_words(engine):
+    # German "dick" is "thick": among two of German's common words it is German.
+    german = engine.evaluate(Comment(text="Das Buch ist mir zu dick, ich lese lieber etwas anderes."))
+    assert "vulgar-word" not in {r.rule for r in german.reasons}
+    # One German-looking word in English prose changes nothing.
+    english = engine.evaluate(Comment(text="Don't be a dick about the zu typo."))
+    assert english.action == "reject" and "vulgar-word" in {r.rule for r in english.reasons}

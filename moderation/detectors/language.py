@@ -79,6 +79,11 @@ def _foreign_words() -> dict[str, tuple[str, ...]]:
 _FOREIGN = _foreign_words()
 
 
+def common_words_of(code: str) -> frozenset[str]:
+    """The listed common words of one other language ("de": der, das, und, ist ...)."""
+    return frozenset(word for word, codes in _FOREIGN.items() if code in codes)
+
+
 class LanguageDetector:
     """Flags comments that are not written in English."""
 

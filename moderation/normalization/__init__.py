@@ -182,7 +182,7 @@ class Text:
 
 def normalize(text: str) -> Text:
     """Fold `text` for matching, keeping a map back to the original characters."""
-    return _read_drawn_letters(_fold(text))
+    return _read_emoji_syllables(_read_drawn_letters(_fold(text)))
 
 
 def _fold(text: str) -> Text:
@@ -236,6 +236,36 @@ def _read_drawn_letters(text: Text) -> Text:
             # The last symbol of the drawing, so evidence ending on it takes it all in.
             mapped.append(offsets[drawing.end() - 1])
         position = end
+    chars.append(folded[position:])
+    mapped.extend(offsets[position:])
+    return Text(text.original, "".join(chars), tuple(mapped))
+
+
+# Emoji that stand for a whole syllable of a strong word when they are written as part
+# of one ("bull💩", "🍑hole", "🐓sucker"). Alone they are a picture ("the film was 💩"),
+# which the notice does not ban, so each is read as its letters only beside a letter.
+_EMOJI_SYLLABLES = {"\U0001F4A9": "shit", "\U0001F351": "ass", "\U0001F413": "cock"}
+# A run of them is read whole ("a💩💩"): read one by one, the folded text would not be a fixed point.
+_EMOJI_SYLLABLE = re.compile("(?<=[a-z])[%s]+|[%s]+(?=[a-z])" % ("".join(_EMOJI_SYLLABLES), "".join(_EMOJI_SYLLABLES)))
+
+
+def _read_emoji_syllables(text: Text) -> Text:
+    folded = text.folded
+    if folded.isascii() or not _EMOJI_SYLLABLE.search(folded):
+        return text
+    offsets = text.offsets if text.offsets is not None else range(len(folded))
+    chars: list[str] = []
+    mapped: list[int] = []
+    position = 0
+    for found in _EMOJI_SYLLABLE.finditer(folded):
+        start = found.start()
+        chars.append(folded[position:start])
+        mapped.extend(offsets[position:start])
+        for index, emoji in enumerate(found.group(), start):
+            word = _EMOJI_SYLLABLES[emoji]
+            chars.append(word)
+            mapped.extend([offsets[index]] * len(word))
+        position = found.end()
     chars.append(folded[position:])
     mapped.extend(offsets[position:])
     return Text(text.original, "".join(chars), tuple(mapped))

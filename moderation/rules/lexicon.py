@@ -28,6 +28,10 @@ class Term:
     allow: tuple[str, ...] = ()
     clean_near: tuple[str, ...] = ()
     clean_after: tuple[str, ...] = ()
+    # Languages (codes of moderation/data/foreign_words.txt) in which the spelling is an
+    # ordinary word: German "dick" (thick), Dutch "kunt" (you can). Among that language's
+    # common words it is read as theirs ("Das Buch ist mir zu dick").
+    languages: tuple[str, ...] = ()
     lowercase_only: bool = False
     names: bool = False
     # A word that is not `inside`: whether it counts run together with English
@@ -99,6 +103,7 @@ def parse_terms(entries: object, source: str) -> tuple[Term, ...]:
                 allow=_words(entry, "allow", source, rule),
                 clean_near=_words(entry, "clean_near", source, rule),
                 clean_after=_words(entry, "clean_after", source, rule),
+                languages=_words(entry, "languages", source, rule),
                 lowercase_only=_flag(entry, "lowercase_only", source, rule),
                 names=_flag(entry, "names", source, rule),
                 compounds=_flag(entry, "compounds", source, rule, default=True),

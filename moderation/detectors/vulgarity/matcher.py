@@ -37,6 +37,7 @@ from ...normalization import Text, fold
 from ...rules.lexicon import Term, letters_of
 from ...rules.settings import word_list
 from ..edits import one_edit_apart
+from ..language import common_words_of
 from .runs import Runs
 from .spans import Spans
 from .words import MIN_LEFT_OVER, InsideWords
@@ -163,6 +164,8 @@ class Matcher:
             for t in terms
             if t.clean_after
         }
+        # Per term that is an ordinary word elsewhere: the common words of each such language.
+        self._languages = {t.word: tuple(common_words_of(code) for code in t.languages) for t in terms if t.languages}
 
     def lookup(self, letters: str) -> tuple[Term, str] | None:
         """The term and spelling whose letters these are (stand-ins read, repeats squeezed)."""
@@ -472,7 +475,10 @@ class Matcher:
         if near and near.search(folded, max(0, start - 60), min(len(folded), end + 60)):
             return True
         after = self._after.get(term.word)
-        return bool(after and after.match(folded, end))
+        if after and after.match(folded, end):
+            return True
+        languages = self._languages.get(term.word)
+        return bool(languages and _among_words_of(folded, start, end, languages))
 
     @staticmethod
     def _part_of_a_full_name(text: Text, token_start: int, token_end: int) -> bool:
@@ -516,6 +522,15 @@ class Matcher:
 # A word this long or longer may also be a typo with one letter wrong or two swapped
 # ("Shitte", "Shiiet"); shorter ones are too near too many words.
 _NEAR_MISS_SWAP_LENGTH = 6
+_LANGUAGE_WINDOW = 60  # characters each side of the word
+_LANGUAGE_WORDS = 2  # different common words of the language in that stretch
+_WORD_OF_LETTERS = re.compile(r"[a-z']+")
+
+
+def _among_words_of(folded: str, start: int, end: int, languages: tuple[frozenset[str], ...]) -> bool:
+    """Whether the words around [start, end) include two different common words of one of `languages`."""
+    nearby = set(_WORD_OF_LETTERS.findall(folded, max(0, start - _LANGUAGE_WINDOW), min(len(folded), end + _LANGUAGE_WINDOW)))
+    return any(len(nearby & words) >= _LANGUAGE_WORDS for words in languages)
 
 
 _EXPANSION_WORD = re.compile(r"[a-z]+")
