@@ -101,3 +101,14 @@ def test_an_emoji_syllable_is_read_as_its_letters_only_as_part_of_a_word():
     assert normalize("peach season \U0001F351 is here").folded == "peach season \U0001F351 is here"
     # A run is read whole, so the folded text stays a fixed point.
     assert normalize("a\U0001F4A9\U0001F4A9").folded == normalize(normalize("a\U0001F4A9\U0001F4A9").folded).folded == "ashitshit"
+
+
+def test_text_written_upside_down_is_read_the_right_way_up_with_spans_in_the_original():
+    from moderation.normalization import upside_down_reading
+
+    turned = upside_down_reading(normalize("ʇᴉɥs sᴉɥʇ"))
+    assert turned.folded == "this shit"
+    assert turned.evidence(5, 9)[2] == "ʇᴉɥs"
+    # Ordinary text, and a single turned letter (a phonetic symbol), have no such reading.
+    assert upside_down_reading(normalize("plain text")) is None
+    assert upside_down_reading(normalize("the vowel ɐ in Portuguese")) is None

@@ -358,3 +358,11 @@ def test_a_strong_word_that_is_an_ordinary_word_of_another_language_is_theirs_am
     # One German-looking word in English prose changes nothing.
     english = engine.evaluate(Comment(text="Don't be a dick about the zu typo."))
     assert english.action == "reject" and "vulgar-word" in {r.rule for r in english.reasons}
+
+
+def test_a_strong_word_written_upside_down_is_caught_and_said_so(engine):
+    decision = engine.evaluate(Comment(text="ʇᴉɥs ʎɯ ɟo ʇno ʇǝ⅁"))
+    assert decision.action == "reject"
+    reason = next(r for r in decision.reasons if r.rule == "vulgar-disguised")
+    assert reason.evidence == "ʇᴉɥs" and "upside down" in reason.explanation
+    assert engine.evaluate(Comment(text="uʍop ǝpᴉsdn sᴉ ʇxǝʇ sᴉɥʇ")).action == "approve"

@@ -241,6 +241,34 @@ def _read_drawn_letters(text: Text) -> Text:
     return Text(text.original, "".join(chars), tuple(mapped))
 
 
+# Text written upside down ("ʞɔnɟ sᴉɥʇ"): the generators turn each letter and reverse
+# the order. Letters only an upside-down text uses mark it; the reading turns the
+# text back (the whole of it, right to left) with these letters and the ASCII ones
+# that turn into each other (p and d, b and q, n and u).
+_TURNED = {
+    "ɐ": "a", "ɔ": "c", "ǝ": "e", "ɟ": "f", "ƃ": "g", "ɥ": "h", "ᴉ": "i", "ı": "i", "ɾ": "j", "ʞ": "k", "ɯ": "m",
+    "ɹ": "r", "ʇ": "t", "ʌ": "v", "ʍ": "w", "ʎ": "y", "∀": "a", "Ԁ": "p", "Ǝ": "e", "⅁": "g", "Ɐ": "a", "Ʇ": "t", "Ʞ": "k",
+    "Ɔ": "c", "Ⅎ": "f", "ꞁ": "l", "˙": ".", "¿": "?", "¡": "!", "‾": "_",
+    "p": "d", "d": "p", "b": "q", "q": "b", "n": "u", "u": "n", "P": "d", "D": "p", "B": "q", "Q": "b", "N": "u", "U": "n",
+}
+_TURNED_ONLY = re.compile("[ɐɔǝɟƃɥᴉɾʞɯɹʇʌʍʎ∀Ԁ⅁ⱯꞱꞰↃℲꞁ]")
+
+
+def upside_down_reading(text: Text) -> Text | None:
+    """The text turned back the right way up, when it has at least two letters only upside-down text uses; else None."""
+    original = text.original
+    if original.isascii():
+        return None
+    found = _TURNED_ONLY.findall(original)
+    if len(found) < 2:
+        return None
+    turned = "".join(_TURNED.get(char, char) for char in reversed(original))
+    back = _fold(turned)
+    last = len(original) - 1
+    offsets = tuple(last - at for at in (back.offsets if back.offsets is not None else range(len(back.folded))))
+    return Text(original, back.folded, offsets)
+
+
 # Emoji that stand for a whole syllable of a strong word when they are written as part
 # of one ("bull💩", "🍑hole", "🐓sucker"). Alone they are a picture ("the film was 💩"),
 # which the notice does not ban, so each is read as its letters only beside a letter.

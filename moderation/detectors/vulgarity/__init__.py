@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import ahocorasick_rs
 
-from ...normalization import Text
+from ...normalization import Text, upside_down_reading
 from ...rules.lexicon import Term
 from ...rules.settings import strings
 from ..signal import Signal
@@ -63,8 +64,20 @@ class VulgarityDetector:
                 for match in matches:
                     taken.add(match.start, match.end)
                 matches = matches + [m for m in self.matcher.find(other) if not taken.overlaps(m.start, m.end)]
-        for match in matches:
-            start, end, evidence = text.evidence(match.start, match.end)
+        found = [(match, text) for match in matches]
+        turned = upside_down_reading(text)
+        if turned is not None:
+            # "ʞɔnɟ sᴉɥʇ": the text turned back the right way up; its spans map to the original.
+            taken = Spans()
+            for match in matches:
+                taken.add(*text.span(match.start, match.end))
+            found += [
+                (replace(match, disguises=("writing upside down", *(d for d in match.disguises if d != "look-alike letters"))), turned)
+                for match in self.matcher.find(turned)
+                if not taken.overlaps(*turned.span(match.start, match.end))
+            ]
+        for match, source in found:
+            start, end, evidence = source.evidence(match.start, match.end)
             term = match.term
             if match.near_miss:
                 rule, detail = "possible-mask", f"may be a misspelling of '{match.near_miss}' or the word '{term.word}'"
