@@ -366,3 +366,10 @@ def test_a_strong_word_written_upside_down_is_caught_and_said_so(engine):
     reason = next(r for r in decision.reasons if r.rule == "vulgar-disguised")
     assert reason.evidence == "ʇᴉɥs" and "upside down" in reason.explanation
     assert engine.evaluate(Comment(text="uʍop ǝpᴉsdn sᴉ ʇxǝʇ sᴉɥʇ")).action == "approve"
+
+
+def test_vv_for_w_is_read_and_shown_whole(engine):
+    decision = engine.evaluate(Comment(text="Stop being such a vvanker."))
+    assert decision.action == "reject"
+    assert [r.evidence for r in decision.reasons if r.rule == "vulgar-disguised"] == ["vvanker"]
+    assert engine.evaluate(Comment(text="She is savvy, and the engine revved.")).action == "approve"

@@ -269,6 +269,27 @@ def upside_down_reading(text: Text) -> Text | None:
     return Text(original, back.folded, offsets)
 
 
+def double_v_reading(text: Text) -> Text | None:
+    """The text with each "vv" read as a "w" ("tvvat", "vvanker"), when it has one; else None."""
+    folded = text.folded
+    if "vv" not in folded:
+        return None
+    offsets = text.offsets if text.offsets is not None else range(len(folded))
+    chars: list[str] = []
+    mapped: list[int] = []
+    index = 0
+    while index < len(folded):
+        if folded.startswith("vv", index):
+            chars.append("w")
+            mapped.append(offsets[index])  # the first "v", so a word opening on it is shown whole ("vvanker")
+            index += 2
+        else:
+            chars.append(folded[index])
+            mapped.append(offsets[index])
+            index += 1
+    return Text(text.original, "".join(chars), tuple(mapped))
+
+
 # Emoji that stand for a whole syllable of a strong word when they are written as part
 # of one ("bull💩", "🍑hole", "🐓sucker"). Alone they are a picture ("the film was 💩"),
 # which the notice does not ban, so each is read as its letters only beside a letter.

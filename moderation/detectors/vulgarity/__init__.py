@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import ahocorasick_rs
 
-from ...normalization import Text, upside_down_reading
+from ...normalization import Text, double_v_reading, upside_down_reading
 from ...rules.lexicon import Term
 from ...rules.settings import strings
 from ..signal import Signal
@@ -34,6 +34,8 @@ _LETTER_NAME_HINTS = ahocorasick_rs.AhoCorasick(
 )
 # Letters that look like two Latin ones: folded to the first, read as the second too.
 _SECOND_READINGS = (("ſ", "f"), ("ß", "b"))
+# Readings of the whole text besides its folded form, each with the disguise it undoes.
+_OTHER_READINGS = ((upside_down_reading, "writing upside down"), (double_v_reading, "\"vv\" for \"w\""))
 _RULE_BY_MASK = {"strong": "vulgar-mask", "slur": "slur", "mild": "mild-language", "ambiguous": "possible-mask", "mention": "notice-mask-quoted"}
 
 
@@ -65,16 +67,18 @@ class VulgarityDetector:
                     taken.add(match.start, match.end)
                 matches = matches + [m for m in self.matcher.find(other) if not taken.overlaps(m.start, m.end)]
         found = [(match, text) for match in matches]
-        turned = upside_down_reading(text)
-        if turned is not None:
-            # "ʞɔnɟ sᴉɥʇ": the text turned back the right way up; its spans map to the original.
+        for read, disguise in _OTHER_READINGS:
+            other = read(text)
+            if other is None:
+                continue
+            # "ʞɔnɟ sᴉɥʇ" turned back the right way up, "tvvat" with a "w": spans map to the original.
             taken = Spans()
-            for match in matches:
-                taken.add(*text.span(match.start, match.end))
+            for match, source in found:
+                taken.add(*source.span(match.start, match.end))
             found += [
-                (replace(match, disguises=("writing upside down", *(d for d in match.disguises if d != "look-alike letters"))), turned)
-                for match in self.matcher.find(turned)
-                if not taken.overlaps(*turned.span(match.start, match.end))
+                (replace(match, disguises=(disguise, *(d for d in match.disguises if d != "look-alike letters"))), other)
+                for match in self.matcher.find(other)
+                if not taken.overlaps(*other.span(match.start, match.end))
             ]
         for match, source in found:
             start, end, evidence = source.evidence(match.start, match.end)
