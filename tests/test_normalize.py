@@ -112,3 +112,9 @@ def test_text_written_upside_down_is_read_the_right_way_up_with_spans_in_the_ori
     # Ordinary text, and a single turned letter (a phonetic symbol), have no such reading.
     assert upside_down_reading(normalize("plain text")) is None
     assert upside_down_reading(normalize("the vowel ɐ in Portuguese")) is None
+
+
+def test_a_drawn_letter_made_a_letter_by_the_next_drawing_is_read_in_the_same_pass():
+    # "\/0|\|a": "|\|" beside "a" is an "n", which puts "\/" beside a digit and a letter.
+    folded = normalize("\\/0|\\|a").folded
+    assert folded == "v0na" == normalize(folded).folded

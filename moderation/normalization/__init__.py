@@ -182,7 +182,21 @@ class Text:
 
 def normalize(text: str) -> Text:
     """Fold `text` for matching, keeping a map back to the original characters."""
-    return _read_emoji_syllables(_read_drawn_letters(_fold(text)))
+    return _read_emoji_syllables(_read_all_drawn_letters(_fold(text)))
+
+
+def _read_all_drawn_letters(text: Text) -> Text:
+    """Drawn letters read until none is left: one read as a letter may make the drawing
+    before it a letter beside a digit and a letter ("\\/0|\\|a": "\\/0na", then "v0na")."""
+    for _ in range(_DRAWN_PASSES):
+        read = _read_drawn_letters(text)
+        if read is text or read.folded == text.folded:
+            return read
+        text = read
+    return text
+
+
+_DRAWN_PASSES = 4
 
 
 def _fold(text: str) -> Text:
