@@ -295,6 +295,9 @@ def _spaced_bounds(folded: str, start: int, end: int) -> tuple[tuple[int, int], 
     return bounds, (left, right)
 
 
+_LOOSE_INNER_RUN = 4  # symbols in a run inside a masked word from which its length may be a symbol off
+
+
 def _pattern_for(token: str) -> str | None:
     """A regular expression over lexicon spellings for what the mask can hide."""
     parts = []
@@ -305,7 +308,9 @@ def _pattern_for(token: str) -> str | None:
     for run in re.finditer(r"[*#%^~_]+|-+|.", body):
         piece = run.group()
         if piece[0] in _HARD_MASKS:
-            parts.append(f"[a-z]{{{len(piece)}}}")
+            # A long run inside a word is as often a symbol off as one at the end ("mother******r").
+            n = len(piece)
+            parts.append(f"[a-z]{{{n - 1},{n + 1}}}" if n >= _LOOSE_INNER_RUN else f"[a-z]{{{n}}}")
         elif piece[0] == "-":
             # A dash hides any number of letters ("a-hole"), unless symbols do the hiding.
             parts.append("" if hyphen else "[a-z]+")

@@ -40,7 +40,7 @@ from ..edits import one_edit_apart
 from ..language import common_words_of
 from .runs import Runs
 from .spans import Spans
-from .words import MIN_LEFT_OVER, InsideWords
+from .words import MIN_LEFT_OVER, InsideWords, english_words
 
 # Digits and symbols that stand in for letters (leetspeak), read the usual way.
 # They count only inside words that also have letters: "iPhone 11" stays clean.
@@ -367,6 +367,8 @@ class Matcher:
             # name ("Yoshitaka Kinoshita" is not "yo shit aka"): a moderator decides.
             if not term.inside:
                 return None if self._written_as_name(text, token_start, token_end) else "vulgar"
+            if _commonest_words_around(prefix, rest):
+                return "vulgar"  # "Gofuckyourself Darren": "go" and "yourself" make no name
             return "name" if self._part_of_a_full_name(text, token_start, token_end) else "vulgar"
         if not term.inside:
             return None
@@ -522,6 +524,15 @@ class Matcher:
 # A word this long or longer may also be a typo with one letter wrong or two swapped
 # ("Shitte", "Shiiet"); shorter ones are too near too many words.
 _NEAR_MISS_SWAP_LENGTH = 6
+
+
+def _commonest_words_around(prefix: str, rest: str) -> bool:
+    """Whether the letters before and after the strong word are each nothing or one of
+    English's commonest words (tier 0, two letters or more): "go…yourself", not "yo…aka"."""
+    if not (prefix or rest):
+        return False
+    common = english_words()
+    return all(not piece or (len(piece) >= 2 and common.get(piece) == 0) for piece in (prefix, rest))
 _LANGUAGE_WINDOW = 60  # characters each side of the word
 _LANGUAGE_WORDS = 2  # different common words of the language in that stretch
 _WORD_OF_LETTERS = re.compile(r"[a-z']+")
