@@ -274,6 +274,8 @@ def run_rules_check(args: argparse.Namespace) -> int:
     run, failures = check_examples(engine, article)
     for failure in failures:
         print(failure.describe())
+    for note in engine.notes_on_rules:
+        print(f"note: {note}", file=sys.stderr)
     where = engine.rules.directory
     if failures:
         print(f"{where}: {len(failures)} failures over {run} examples (rules version {engine.rules_version})", file=sys.stderr)

@@ -66,6 +66,11 @@ class Engine:
         self._profiles: OrderedDict[tuple[str, str], object] = OrderedDict()
         self._check_rule_ids()
 
+    @property
+    def notes_on_rules(self) -> tuple[str, ...]:
+        """Remarks on the rules that are no error but cost or surprise (an alternative woken by every trigger)."""
+        return tuple(note for detector in self._detectors for note in getattr(detector, "notes", ()))
+
     @classmethod
     def from_directory(cls, directory: str | Path | None = None) -> Engine:
         """An engine for the rules folder at `directory` (default: the project's rules/)."""

@@ -60,3 +60,15 @@ def test_the_folder_comes_from_the_main_rules_option_too(rules, capsys):
     (rules / "policy.toml").unlink()
     assert main(["--rules", str(rules), "rules", "check"]) == 1
     assert "policy.toml" in capsys.readouterr().err
+
+
+def test_an_alternative_that_names_none_of_its_triggers_is_noted_but_passes(rules, capsys):
+    # Correct (every trigger word wakes it) but slow: the check says so, and still passes.
+    (rules / "extra.toml").write_text(
+        '[[rule]]\nid = "zzzq-phrase"\ncategory = "mild_insult"\nseverity = "mild"\naction = "hold"\nexplain = "Says zzzq."\n'
+        'detect = { triggers = ["zzzq"], pattern = "\\\\bzzzq\\\\s+now\\\\b|\\\\bglum\\\\s+face\\\\b" }\n'
+        '[rule.examples]\nmatch = ["zzzq now, please."]\nno_match = ["A glum mood."]\n', encoding="utf-8")
+    assert main(["rules", "check", str(rules)]) == 0
+    captured = capsys.readouterr()
+    assert "rule 'zzzq-phrase', alternative 2 of its pattern" in captured.err and "names none of the rule's triggers" in captured.err
+    assert "all as expected" in captured.out

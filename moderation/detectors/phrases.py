@@ -90,6 +90,8 @@ class PhraseDetector:
 
     def __init__(self, word_lists: dict, rules: list[tuple[str, dict]], source: str):
         self.lists = _check_lists(word_lists, source)
+        # What a site owner should know about the rules that is not an error (see `_compile`).
+        self.notes: list[str] = []
         self.phrase_rules: list[PhraseRule] = [self._compile(rule_id, detect, source) for rule_id, detect in rules]
         self.rule_ids = tuple(r.rule for r in self.phrase_rules)
         # The alternatives of a rule that the same trigger words wake form a group and
@@ -223,10 +225,17 @@ class PhraseDetector:
         # Compiled one by one and never as a whole: that would double the
         # rules' share of start-up (a broken bracket still fails in some part).
         alternatives, triggers, anchored, openings, ends = [], [], [], [], []
-        for part in _top_level_alternatives(pattern):
+        parts = _top_level_alternatives(pattern)
+        for number, part in enumerate(parts, 1):
             words = self._mentioned(part, entries)
             if not words:
                 words = [w for entry in entries for w in self._expand_trigger(entry)]
+                if len(parts) > 1:
+                    # Correct but slow: every trigger word of the rule wakes it. Said by `rules check`.
+                    self.notes.append(
+                        f"{source}: rule '{rule_id}', alternative {number} of its pattern ({part[:50]!r}…) names none of "
+                        "the rule's triggers, so every one of them wakes it: add the words that should, or the {list} it uses"
+                    )
             # Tried only at its own trigger words: an opening or closing word the rule lists
             # for another alternative ("stop" behind {stop_word}) wakes this one nowhere.
             own = set(words)
