@@ -232,10 +232,12 @@ def _read_drawn_letters(text: Text) -> Text:
         return text
     if not _DRAWN_LETTER.search(folded):
         return text
-    offsets = text.offsets if text.offsets is not None else range(len(folded))
-    chars: list[str] = []
-    mapped: list[int] = []
-    position = 0
+    return _rewritten(text, _drawings_read(folded))
+
+
+def _drawings_read(folded: str):
+    """(start, end, letter, where) for each drawing of a chain beside a letter; `where` is its
+    last symbol, so evidence ending on the letter takes the whole drawing in."""
     # Read drawing by drawing, "\\/|\\|a" folded to "\\/na", and that folded again
     # to "vna" (tests/test_engine_properties.py): the folded text must be a fixed point.
     for chain in _DRAWN_CHAIN.finditer(folded):
@@ -243,12 +245,23 @@ def _read_drawn_letters(text: Text) -> Text:
         if not ((start and folded[start - 1] in _LOWERCASE) or (end < len(folded) and folded[end] in _LOWERCASE)
                 or (end + 1 < len(folded) and folded[end] in _DIGITS and folded[end + 1] in _LOWERCASE)):
             continue  # a table drawn with pipes stays as it is
+        for drawing in _DRAWING.finditer(folded, start, end):
+            yield drawing.start(), drawing.end(), _DRAWN_LETTERS[drawing.group()], drawing.end() - 1
+
+
+def _rewritten(text: Text, edits) -> Text:
+    """`text` with each (start, end, letters, where) of `edits` (in order, not overlapping) put in place
+    of folded[start:end], every one of the letters mapped to the original character of folded[where]."""
+    folded = text.folded
+    offsets = text.offsets if text.offsets is not None else range(len(folded))
+    chars: list[str] = []
+    mapped: list[int] = []
+    position = 0
+    for start, end, letters, where in edits:
         chars.append(folded[position:start])
         mapped.extend(offsets[position:start])
-        for drawing in _DRAWING.finditer(folded, start, end):
-            chars.append(_DRAWN_LETTERS[drawing.group()])
-            # The last symbol of the drawing, so evidence ending on it takes it all in.
-            mapped.append(offsets[drawing.end() - 1])
+        chars.append(letters)
+        mapped.extend([offsets[where]] * len(letters))
         position = end
     chars.append(folded[position:])
     mapped.extend(offsets[position:])
@@ -285,23 +298,13 @@ def upside_down_reading(text: Text) -> Text | None:
 
 def double_v_reading(text: Text) -> Text | None:
     """The text with each "vv" read as a "w" ("tvvat", "vvanker"), when it has one; else None."""
-    folded = text.folded
-    if "vv" not in folded:
+    if "vv" not in text.folded:
         return None
-    offsets = text.offsets if text.offsets is not None else range(len(folded))
-    chars: list[str] = []
-    mapped: list[int] = []
-    index = 0
-    while index < len(folded):
-        if folded.startswith("vv", index):
-            chars.append("w")
-            mapped.append(offsets[index])  # the first "v", so a word opening on it is shown whole ("vvanker")
-            index += 2
-        else:
-            chars.append(folded[index])
-            mapped.append(offsets[index])
-            index += 1
-    return Text(text.original, "".join(chars), tuple(mapped))
+    # Each "w" stands on the first "v", so a word opening on it is shown whole ("vvanker").
+    return _rewritten(text, ((found.start(), found.end(), "w", found.start()) for found in _DOUBLE_V.finditer(text.folded)))
+
+
+_DOUBLE_V = re.compile("vv")
 
 
 # Emoji that stand for a whole syllable of a strong word when they are written as part
@@ -316,22 +319,11 @@ def _read_emoji_syllables(text: Text) -> Text:
     folded = text.folded
     if folded.isascii() or not _EMOJI_SYLLABLE.search(folded):
         return text
-    offsets = text.offsets if text.offsets is not None else range(len(folded))
-    chars: list[str] = []
-    mapped: list[int] = []
-    position = 0
-    for found in _EMOJI_SYLLABLE.finditer(folded):
-        start = found.start()
-        chars.append(folded[position:start])
-        mapped.extend(offsets[position:start])
-        for index, emoji in enumerate(found.group(), start):
-            word = _EMOJI_SYLLABLES[emoji]
-            chars.append(word)
-            mapped.extend([offsets[index]] * len(word))
-        position = found.end()
-    chars.append(folded[position:])
-    mapped.extend(offsets[position:])
-    return Text(text.original, "".join(chars), tuple(mapped))
+    return _rewritten(text, (
+        (index, index + 1, _EMOJI_SYLLABLES[folded[index]], index)
+        for found in _EMOJI_SYLLABLE.finditer(folded)
+        for index in range(found.start(), found.end())
+    ))
 
 
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")

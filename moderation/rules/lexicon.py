@@ -29,7 +29,7 @@ class Term:
     clean_near: tuple[str, ...] = ()
     clean_after: tuple[str, ...] = ()
     # Languages (codes of moderation/data/foreign_words.txt) in which the spelling is an
-    # ordinary word: German "dick" (thick), Dutch "kunt" (you can). Among that language's
+    # ordinary word: German "dick" (thick), "Ass" (an ace). Among that language's
     # common words it is read as theirs ("Das Buch ist mir zu dick").
     languages: tuple[str, ...] = ()
     lowercase_only: bool = False

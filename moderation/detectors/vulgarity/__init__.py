@@ -32,10 +32,22 @@ _LETTER_NAME_RUN = re.compile(rf"\b(?:{_LETTER_NAME})(?:[\s-]+(?:{_LETTER_NAME})
 _LETTER_NAME_HINTS = ahocorasick_rs.AhoCorasick(
     [" eff", " ess ", "aitch", " kay", " tee ", " dee ", "double-you", "double you", "doubleyou", "double u", " zed ", " cee ", " vee ", " wye ", " ell ", "eff you", "ess aitch", " eye see"]
 )
-# Letters that look like two Latin ones: folded to the first, read as the second too.
-_SECOND_READINGS = (("ſ", "f"), ("ß", "b"))
-# Readings of the whole text besides its folded form, each with the disguise it undoes.
-_OTHER_READINGS = ((upside_down_reading, "writing upside down"), (double_v_reading, "\"vv\" for \"w\""))
+
+
+def _read_as(char: str, letter: str):
+    """A reading of the text with `char` as `letter` too, for letters that look like two Latin
+    ones: folded to the first, read as the second as well ("ſhit" and "ſuck")."""
+    return lambda text: text.reading(char, letter) if char in text.original else None
+
+
+# Readings of the text besides its folded form, in order, each with the disguise it undoes
+# (None: the matcher names the disguise). Their spans map to the original.
+_OTHER_READINGS = (
+    (_read_as("ſ", "f"), None),
+    (_read_as("ß", "b"), None),
+    (upside_down_reading, "writing upside down"),
+    (double_v_reading, "\"vv\" for \"w\""),
+)
 _RULE_BY_MASK = {"strong": "vulgar-mask", "slur": "slur", "mild": "mild-language", "ambiguous": "possible-mask", "mention": "notice-mask-quoted"}
 
 
@@ -57,26 +69,18 @@ class VulgarityDetector:
         """One signal per vulgar, mild or slur word, and per readable mask."""
         signals = []
         reported = Spans()
-        matches = self.matcher.find(text)
-        for char, letter in _SECOND_READINGS:
-            if char in text.original:
-                # "ſhit" and "ſuck": the long s folds to "s", and is read as an "f" as well.
-                other = text.reading(char, letter)
-                taken = Spans()
-                for match in matches:
-                    taken.add(match.start, match.end)
-                matches = matches + [m for m in self.matcher.find(other) if not taken.overlaps(m.start, m.end)]
-        found = [(match, text) for match in matches]
+        found = [(match, text) for match in self.matcher.find(text)]
         for read, disguise in _OTHER_READINGS:
             other = read(text)
             if other is None:
                 continue
-            # "ʞɔnɟ sᴉɥʇ" turned back the right way up, "tvvat" with a "w": spans map to the original.
+            # "ſhit" with an "f", "ʞɔnɟ sᴉɥʇ" turned back the right way up, "tvvat" with a "w":
+            # a word found there counts where no reading before it found one.
             taken = Spans()
             for match, source in found:
                 taken.add(*source.span(match.start, match.end))
             found += [
-                (replace(match, disguises=(disguise, *(d for d in match.disguises if d != "look-alike letters"))), other)
+                (replace(match, disguises=(disguise, *(d for d in match.disguises if d != "look-alike letters"))) if disguise else match, other)
                 for match in self.matcher.find(other)
                 if not taken.overlaps(*other.span(match.start, match.end))
             ]

@@ -533,6 +533,8 @@ def _commonest_words_around(prefix: str, rest: str) -> bool:
         return False
     common = english_words()
     return all(not piece or (len(piece) >= 2 and common.get(piece) == 0) for piece in (prefix, rest))
+
+
 _LANGUAGE_WINDOW = 60  # characters each side of the word
 _LANGUAGE_WORDS = 2  # different common words of the language in that stretch
 _WORD_OF_LETTERS = re.compile(r"[a-z']+")
